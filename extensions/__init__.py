@@ -1,0 +1,1 @@
+"""Python side of go-lambda-template: event catalogue, answer validators, render plan, tasks."""

@@ -1,0 +1,53 @@
+"""Copier's entry point into this package (listed in copier.yml ``_jinja_extensions``).
+
+copier-template-extensions imports this file by path, outside any package, so relative imports
+would fail. It therefore loads ``extensions/`` as a package under a name derived from its own
+location: during ``copier update`` the old and the new template are loaded in one process from two
+checkouts, and each must see its own catalogue, not whichever was imported first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+from copier_template_extensions import ContextHook
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE = "go_lambda_template_" + hashlib.sha256(str(_PACKAGE_DIR).encode()).hexdigest()[:16]
+
+if _PACKAGE not in sys.modules:
+    _spec = importlib.util.spec_from_file_location(
+        _PACKAGE, _PACKAGE_DIR / "__init__.py", submodule_search_locations=[str(_PACKAGE_DIR)]
+    )
+    assert _spec and _spec.loader
+    _module = importlib.util.module_from_spec(_spec)
+    sys.modules[_PACKAGE] = _module
+    _spec.loader.exec_module(_module)
+
+_plan = importlib.import_module(f"{_PACKAGE}.plan")
+_validators = importlib.import_module(f"{_PACKAGE}.validators")
+
+
+class ContextUpdater(ContextHook):
+    """Adds ``plan`` (see extensions/plan.py) to the context of every file, path and task."""
+
+    def hook(self, context: dict[str, Any]) -> None:
+        if context.get("_copier_phase") == "prompt" or not context.get("functions"):
+            return
+        context["plan"] = _plan.build_plan(context)
+
+
+class TemplateFilters(Extension):
+    """Validators (for copier.yml) and the functions default as Jinja filters."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters.update(_validators.FILTERS)
+        environment.filters["default_functions"] = _plan.default_functions

@@ -1,0 +1,87 @@
+"""The Go modules a generated project requires, pinned, grouped by the feature that needs them.
+
+go.mod is rendered complete — direct and indirect requirements exactly as `go mod tidy` writes
+them — so a fresh render is already tidy, `copier update` merges go.mod line by line, and tests can
+read dependencies without a toolchain. tests/test_go.py proves `go mod tidy -diff` finds nothing
+to change; when a pin moves, update VERSIONS and let that test tell you about indirect changes.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+SDK = "github.com/aws/aws-sdk-go-v2"
+
+VERSIONS: dict[str, str] = {
+    "github.com/aws/aws-lambda-go": "v1.55.1",
+    "github.com/stretchr/testify": "v1.12.1",
+    "go.yaml.in/yaml/v3": "v3.0.5",
+    SDK: "v1.48.0",
+    f"{SDK}/config": "v1.33.18",
+    f"{SDK}/credentials": "v1.21.0",
+    f"{SDK}/feature/ec2/imds": "v1.20.9",
+    f"{SDK}/internal/configsources": "v1.5.12",
+    f"{SDK}/internal/endpoints/v2": "v2.8.12",
+    f"{SDK}/internal/v4a": "v1.5.12",
+    f"{SDK}/service/internal/accept-encoding": "v1.13.25",
+    f"{SDK}/service/internal/presigned-url": "v1.14.12",
+    f"{SDK}/service/signin": "v1.13.1",
+    f"{SDK}/service/sso": "v1.39.5",
+    f"{SDK}/service/ssooidc": "v1.44.5",
+    f"{SDK}/service/sts": "v1.52.0",
+    "github.com/aws/smithy-go": "v1.28.9",
+    f"{SDK}/service/dynamodb": "v1.74.0",
+    f"{SDK}/feature/dynamodb/attributevalue": "v1.21.21",
+    f"{SDK}/feature/dynamodb/expression": "v1.10.9",
+    f"{SDK}/service/dynamodbstreams": "v1.47.0",
+    f"{SDK}/service/internal/endpoint-discovery": "v1.13.12",
+}
+
+
+class Feature(NamedTuple):
+    direct: tuple[str, ...]  # imported by the project's own packages
+    indirect: tuple[str, ...]  # needed to build them, imported by nobody in the project
+
+
+FEATURES: dict[str, Feature] = {
+    "lambda": Feature(
+        direct=("github.com/aws/aws-lambda-go", "github.com/stretchr/testify"),
+        indirect=("go.yaml.in/yaml/v3",),
+    ),
+    "aws": Feature(
+        direct=(SDK, f"{SDK}/config"),
+        indirect=(
+            f"{SDK}/credentials",
+            f"{SDK}/feature/ec2/imds",
+            f"{SDK}/internal/configsources",
+            f"{SDK}/internal/endpoints/v2",
+            f"{SDK}/internal/v4a",
+            f"{SDK}/service/internal/accept-encoding",
+            f"{SDK}/service/internal/presigned-url",
+            f"{SDK}/service/signin",
+            f"{SDK}/service/sso",
+            f"{SDK}/service/ssooidc",
+            f"{SDK}/service/sts",
+            "github.com/aws/smithy-go",
+        ),
+    ),
+    "dynamodb": Feature(
+        direct=(
+            f"{SDK}/service/dynamodb",
+            f"{SDK}/feature/dynamodb/attributevalue",
+            f"{SDK}/feature/dynamodb/expression",
+        ),
+        indirect=(f"{SDK}/service/dynamodbstreams", f"{SDK}/service/internal/endpoint-discovery"),
+    ),
+}
+
+
+def requirements(features: list[str]) -> dict[str, list[dict[str, str]]]:
+    """The direct and indirect requirements of a project with these features, sorted by path."""
+    direct = {path for name in features for path in FEATURES[name].direct}
+    indirect = {path for name in features for path in FEATURES[name].indirect} - direct
+
+    def entries(paths: set[str]) -> list[dict[str, str]]:
+        return [{"path": path, "version": VERSIONS[path]} for path in sorted(paths)]
+
+    return {"direct": entries(direct), "indirect": entries(indirect)}

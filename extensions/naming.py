@@ -1,0 +1,25 @@
+"""Turns dashed answer names into the identifiers each language wants (Go, CDK, env vars)."""
+
+from __future__ import annotations
+
+# Go style (Effective Go, go vet's lint heritage): initialisms keep one case.
+GO_INITIALISMS = {
+    "acl", "alb", "api", "arn", "aws", "cpu", "crud", "dns", "http", "https", "id", "io", "ip",
+    "json", "kms", "rest", "s3", "sdk", "sns", "sqs", "ssm", "sql", "tcp", "tls", "ttl", "ui",
+    "uri", "url", "uuid", "xml",
+}
+
+
+def pascal(name: str) -> str:
+    """``stream-processor`` -> ``StreamProcessor`` (for CDK construct ids and titles)."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("-") if part)
+
+
+def go_type_name(name: str) -> str:
+    """``api`` -> ``API``, ``user-api`` -> ``UserAPI``: the Go prefix for a function's types."""
+    return "".join(part.upper() if part in GO_INITIALISMS else part[:1].upper() + part[1:] for part in name.split("-") if part)
+
+
+def env_name(name: str) -> str:
+    """``stream-processor`` -> ``STREAM_PROCESSOR``."""
+    return name.replace("-", "_").upper()

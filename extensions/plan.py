@@ -1,0 +1,96 @@
+"""Answers -> render plan. Pure functions, no I/O: the same answers always give the same plan.
+
+The template's files only render what this module decides: which functions exist, what each one
+is called in Go, CDK and the file system, which kind files and sample events it uses, and which
+Go modules the project requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import gomod
+from .events import CATALOGUE, USERS_ROUTES, EventKind, Route
+from .naming import env_name, go_type_name, pascal
+
+GOARCH = {"arm64": "arm64", "x86_64": "amd64"}
+CDK_ARCHITECTURE = {"arm64": "ARM_64", "x86_64": "X86_64"}
+CDK_RUNTIME = {"provided.al2023": "PROVIDED_AL2023", "provided.al2": "PROVIDED_AL2"}
+
+
+def default_functions(events: list[str] | None) -> list[dict[str, Any]]:
+    """The ``functions`` default: one function per chosen event kind, named as in the seed."""
+    return [
+        {"name": kind.default_name, "event": kind.key, "memory": kind.memory, "timeout": kind.timeout}
+        for kind in (CATALOGUE[key] for key in events or [] if key in CATALOGUE)
+    ]
+
+
+def _route(route: Route, kind_dir: str) -> dict[str, str]:
+    return {
+        "method": route.method,
+        "path": route.path,
+        "sample": route.sample,
+        "sample_template": f"{kind_dir}/events/{route.sample}.jinja",
+    }
+
+
+def function_plan(answer: Mapping[str, Any], *, crud: bool) -> dict[str, Any]:
+    """Everything the files need to know about one function."""
+    kind: EventKind = CATALOGUE[answer["event"]]
+    name = answer["name"]
+    type_name = go_type_name(name)
+    # The users example is a variant of its kind: same kind, its own handler and samples.
+    kind_dir = f"kinds/{kind.key}/users" if crud else f"kinds/{kind.key}"
+    routes = USERS_ROUTES if crud else kind.routes
+    return {
+        "name": name,
+        "event": kind.key,
+        "memory": int(answer.get("memory") or kind.memory),
+        "timeout": int(answer.get("timeout") or kind.timeout),
+        "crud": crud,
+        "uses_table": crud,
+        "type_name": type_name,  # Go prefix: APIHandler, NewAPIHandler, TestAPIHandler...
+        "handler_type": f"{type_name}Handler",
+        "go_file": name.replace("-", "_"),  # internal/handler/<go_file>.go
+        "construct_id": pascal(name),  # CDK construct ids
+        "env_prefix": env_name(name),
+        "http": kind.http,
+        "go_input": kind.go_input,
+        "go_output": kind.go_output,
+        "main_template": f"{kind_dir}/main.go.jinja",
+        "handler_template": f"{kind_dir}/handler.go.jinja",
+        "test_template": f"{kind_dir}/handler_test.go.jinja",
+        "routes": [_route(route, kind_dir) for route in routes],
+    }
+
+
+def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The render plan for a whole project."""
+    functions_answer = list(answers.get("functions") or [])
+    crud_name = ""
+    if answers.get("example_crud"):
+        crud_name = next((f["name"] for f in functions_answer if f.get("event") == "apigw-rest"), "")
+    functions = [function_plan(f, crud=f["name"] == crud_name) for f in functions_answer]
+    services = list(answers.get("aws_services") or [])
+    table = "dynamodb" in services
+    features = ["lambda"]
+    if crud_name:
+        features += ["aws", "dynamodb"]
+    architecture = answers.get("architecture", "arm64")
+    runtime = answers.get("runtime", "provided.al2023")
+    return {
+        "functions": functions,
+        "function_names": [f["name"] for f in functions],
+        "kinds": sorted({f["event"] for f in functions}),
+        "crud_function": crud_name,
+        "table": table,
+        # With no function reading it yet, a table is still granted to every function so
+        # users can start on their own data code; the users example is granted alone.
+        "table_users": [f["name"] for f in functions if f["uses_table"]] or ([f["name"] for f in functions] if table else []),
+        "goarch": GOARCH[architecture],
+        "cdk_architecture": CDK_ARCHITECTURE[architecture],
+        "cdk_runtime": CDK_RUNTIME[runtime],
+        "go_require": gomod.requirements(features),
+    }

@@ -1,0 +1,160 @@
+"""Answer validators, used as Jinja filters by copier.yml's ``validator:`` keys.
+
+Each function takes an answer and returns "" when it is valid, otherwise one sentence that names
+the rule and shows a valid example. Copier prefixes it with the question name and refuses the
+answer before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .events import CATALOGUE
+from .naming import go_type_name
+
+PROJECT_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+FUNCTION_NAME = PROJECT_NAME
+AWS_REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+# golang.org/x/mod/module.CheckPath: the first element is lowercase, later ones may use more.
+MODULE_FIRST_ELEMENT = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+MODULE_ELEMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)}
+
+FUNCTION_KEYS = {"name", "event", "memory", "timeout"}
+# internal/handler/<name>.go must not clash with the package's shared files, and Go reads a
+# _test, _<GOOS> or _<GOARCH> file-name suffix as a build constraint.
+RESERVED_FUNCTION_NAMES = {"doc", "handler"}
+GO_FILE_SUFFIXES = {
+    "test", "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux",
+    "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos", "386", "amd64", "arm",
+    "arm64", "loong64", "mips", "mipsle", "mips64", "mips64le", "ppc64", "ppc64le", "riscv64", "s390x", "wasm",
+}
+MEMORY_RANGE = (128, 10240)
+TIMEOUT_RANGE = (1, 900)
+MAX_NAME = 40
+
+
+def project_name_error(value: Any) -> str:
+    if not isinstance(value, str) or not PROJECT_NAME.match(value):
+        return (
+            "use lowercase letters, digits and single dashes, starting with a letter "
+            f"(e.g. orders-service); got {value!r}"
+        )
+    if not 2 <= len(value) <= MAX_NAME:
+        return f"use 2 to {MAX_NAME} characters (it becomes the stack name); got {len(value)}"
+    return ""
+
+
+def module_path_error(value: Any) -> str:
+    example = "(e.g. github.com/acme/orders-service)"
+    if not isinstance(value, str) or not value:
+        return f"a Go module path is required {example}"
+    elements = value.split("/")
+    if any(element == "" for element in elements):
+        return f"a Go module path has no empty elements, leading or trailing slashes {example}; got {value!r}"
+    for index, element in enumerate(elements):
+        pattern = MODULE_FIRST_ELEMENT if index == 0 else MODULE_ELEMENT
+        if not pattern.match(element) or element.endswith(".") or ".." in element:
+            where = "its first element (the host)" if index == 0 else f"element {element!r}"
+            allowed = "lowercase letters, digits, dots and dashes" if index == 0 else "letters, digits, '.', '-', '_' and '~'"
+            return (
+                f"Go module paths allow only {allowed} in {where}, with no leading dot or '..' "
+                f"{example}; got {value!r}"
+            )
+        if element.split(".")[0].lower() in WINDOWS_RESERVED:
+            return f"Go module path element {element!r} is a reserved Windows file name {example}"
+    major = re.fullmatch(r"v([0-9]+)", elements[-1])
+    if len(elements) > 1 and major and int(major.group(1)) < 2:
+        return f"a major-version suffix must be /v2 or higher {example}; got {value!r}"
+    return ""
+
+
+def aws_region_error(value: Any) -> str:
+    if not isinstance(value, str) or not AWS_REGION.match(value):
+        return f"use an AWS region code such as eu-west-1 or us-east-1; got {value!r}"
+    return ""
+
+
+def single_line_error(value: Any) -> str:
+    if not isinstance(value, str) or "\n" in value or "\r" in value:
+        return "use a single line of text"
+    if len(value) > 200:
+        return f"use at most 200 characters; got {len(value)}"
+    return ""
+
+
+def events_error(value: Any) -> str:
+    unknown = [key for key in value or [] if key not in CATALOGUE]
+    if unknown:
+        return f"unknown event kinds {unknown}; known kinds: {', '.join(CATALOGUE)}"
+    return ""
+
+
+def functions_error(value: Any) -> str:
+    """Check the ``functions`` answer: a list of {name, event, memory?, timeout?} mappings."""
+    example = "e.g. [{name: api, event: apigw-rest, memory: 1024, timeout: 30}]"
+    if not isinstance(value, list) or not value:
+        return f"give a non-empty list of functions, {example}"
+    seen_names: dict[str, int] = {}
+    seen_types: dict[str, str] = {}
+    for index, item in enumerate(value):
+        where = f"functions[{index}]"
+        if not isinstance(item, Mapping):
+            return f"{where} must be a mapping with name and event, {example}; got {item!r}"
+        extra = sorted(set(item) - FUNCTION_KEYS)
+        if extra:
+            return f"{where} has unknown keys {extra}; allowed keys: {', '.join(sorted(FUNCTION_KEYS))}"
+        name = item.get("name")
+        if not isinstance(name, str) or not FUNCTION_NAME.match(name) or len(name) > MAX_NAME:
+            return (
+                f"{where}.name must be lowercase letters, digits and single dashes, starting with a "
+                f"letter, at most {MAX_NAME} characters (it names cmd/<name>, never a path); got {name!r}"
+            )
+        if name in RESERVED_FUNCTION_NAMES:
+            return f"{where}.name {name!r} is reserved for a shared file in internal/handler; choose another name"
+        if "-" in name and name.rsplit("-", 1)[1] in GO_FILE_SUFFIXES:
+            return (
+                f"{where}.name {name!r} must not end in -{name.rsplit('-', 1)[1]}: Go would read the file "
+                "suffix as a build constraint or a test file"
+            )
+        if name in seen_names:
+            return f"function names must be unique: {name!r} is used by functions[{seen_names[name]}] and {where}"
+        seen_names[name] = index
+        type_name = go_type_name(name)
+        if type_name in seen_types:
+            return f"functions {seen_types[type_name]!r} and {name!r} would share the Go type {type_name}Handler; rename one"
+        seen_types[type_name] = name
+        event = item.get("event")
+        if event not in CATALOGUE:
+            return f"{where}.event {event!r} is not a known event kind; known kinds: {', '.join(CATALOGUE)}"
+        for key, (low, high), unit in (("memory", MEMORY_RANGE, "MB"), ("timeout", TIMEOUT_RANGE, "seconds")):
+            number = item.get(key)
+            if number is None:
+                continue
+            if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+                return f"{where}.{key} must be a whole number from {low} to {high} {unit}; got {number!r}"
+    return ""
+
+
+def example_crud_error(value: Any, aws_services: Any, functions: Any) -> str:
+    """The users CRUD example needs a REST function to serve it and DynamoDB to store users."""
+    if not value:
+        return ""
+    if "dynamodb" not in (aws_services or []):
+        return "the users example stores users in DynamoDB: add dynamodb to aws_services or answer false"
+    if not any(isinstance(f, Mapping) and f.get("event") == "apigw-rest" for f in functions or []):
+        return "the users example is served by an apigw-rest function: add one to functions or answer false"
+    return ""
+
+
+FILTERS = {
+    "project_name_error": project_name_error,
+    "module_path_error": module_path_error,
+    "aws_region_error": aws_region_error,
+    "single_line_error": single_line_error,
+    "events_error": events_error,
+    "functions_error": functions_error,
+    "example_crud_error": example_crud_error,
+}

@@ -1,0 +1,39 @@
+// Package domain holds the service's core types and the errors that every
+// layer uses to describe what went wrong, independently of transport
+// (HTTP) or storage (DynamoDB).
+package domain
+
+import "errors"
+
+// Sentinel errors. Lower layers wrap them with %w and context; the HTTP layer
+// maps them to status codes with errors.Is.
+var (
+	// ErrNotFound reports that the requested resource does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict reports that a write clashed with existing state, such as a
+	// duplicate unique value or a concurrent modification.
+	ErrConflict = errors.New("conflict")
+	// ErrThrottled reports that the backing store rejected the request for
+	// capacity reasons after the SDK's own retries; the client may retry later.
+	ErrThrottled = errors.New("throttled")
+	// ErrValidation matches every *ValidationError via errors.Is.
+	ErrValidation = errors.New("validation failed")
+)
+
+// ValidationError reports invalid client input. Field names the offending
+// input (a JSON field or query parameter) when it is known; Message is a
+// complete sentence that is safe to return to the client.
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+// Error implements error.
+func (e *ValidationError) Error() string {
+	return e.Message
+}
+
+// Is makes errors.Is(err, ErrValidation) true for any *ValidationError.
+func (e *ValidationError) Is(target error) bool {
+	return target == ErrValidation
+}

@@ -1,0 +1,85 @@
+/**
+ * Types describing a generated service. Static: the values live in
+ * `service-config.ts`, which is the only file that depends on the project's
+ * answers.
+ *
+ * To add a trigger kind: add its config interface below, add it to the
+ * `FunctionConfig` union, write `lib/kinds/<kind>.ts` and register it in
+ * `lib/kinds/index.ts` (the compiler insists on the last step).
+ */
+
+export type Architecture = 'arm64' | 'x86_64';
+
+export type Runtime = 'provided.al2023' | 'provided.al2';
+
+/** Levels both Go's log/slog (LOG_LEVEL) and Lambda's JSON log filtering understand. */
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+/** The retention periods CloudWatch Logs accepts (logs.RetentionDays values). */
+export type LogRetentionDays =
+  | 1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 120 | 150 | 180
+  | 365 | 400 | 545 | 731 | 1096 | 1827 | 2192 | 2557 | 2922 | 3288 | 3653;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
+
+export interface Route {
+  method: HttpMethod;
+  /** Absolute path, e.g. `/users/{userId}`; `/` is the API root. */
+  path: string;
+}
+
+/** What every function has, whatever triggers it. */
+export interface BaseFunctionConfig {
+  /**
+   * Function name as used by the Go project: `cmd/<name>`, built to
+   * `build/<name>/bootstrap`. Lower case, digits, `-` and `_`. Construct ids
+   * and output names are derived from it in PascalCase.
+   */
+  name: string;
+  memorySize: number;
+  timeoutSeconds: number;
+  /** Extra environment variables (TABLE_NAME and LOG_LEVEL are set by the stack). */
+  environment?: Record<string, string>;
+  /** Grants read/write on the service table and sets TABLE_NAME. */
+  usesTable: boolean;
+  /** Overrides `ServiceConfig.logLevel` for this function. */
+  logLevel?: LogLevel;
+}
+
+/** A function behind its own API Gateway REST API (proxy integration). */
+export interface ApiGwRestFunctionConfig extends BaseFunctionConfig {
+  kind: 'apigw-rest';
+  routes: Route[];
+}
+
+/** Union of all function kinds; discriminated by `kind`. */
+export type FunctionConfig = ApiGwRestFunctionConfig;
+
+export type FunctionKind = FunctionConfig['kind'];
+
+/** The single-table design: PK/SK plus GSI1 (GSI1PK/GSI1SK), all strings. */
+export interface TableConfig {
+  deletionProtection: boolean;
+}
+
+export interface ServiceConfig {
+  /** Project name; also the CloudFormation stack name. */
+  projectName: string;
+  architecture: Architecture;
+  runtime: Runtime;
+  /** X-Ray active tracing for functions and API stages. */
+  tracing: boolean;
+  logLevel: LogLevel;
+  logRetentionDays: LogRetentionDays;
+  /**
+   * Access logs for API Gateway REST stages. Off by default: API Gateway only
+   * accepts a stage with access logging once the account/region has a
+   * CloudWatch Logs role set (API Gateway > Settings), which a fresh account
+   * has not, and this stack deliberately does not manage that
+   * account-wide singleton.
+   */
+  apiAccessLogging?: boolean;
+  /** Present when the service has a DynamoDB table. */
+  table?: TableConfig;
+  functions: FunctionConfig[];
+}

@@ -1,0 +1,21 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Stack } from 'aws-cdk-lib';
+import type { FunctionConfig, ServiceConfig } from '../config-types';
+
+/** What a kind gets to wire one function to its trigger. */
+export interface KindContext<C extends FunctionConfig = FunctionConfig> {
+  /**
+   * The stack. Kinds create their constructs directly in it, with ids
+   * prefixed by `pascalCase(config.name)`, so logical ids and output names
+   * stay readable and stable.
+   */
+  stack: Stack;
+  service: ServiceConfig;
+  config: C;
+  /** The function, already created with its log group, environment and grants. */
+  fn: lambda.Function;
+  table?: dynamodb.TableV2;
+}
+
+export type KindWiring<C extends FunctionConfig> = (ctx: KindContext<C>) => void;

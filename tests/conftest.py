@@ -1,0 +1,71 @@
+"""Shared fixtures and helpers for the template's test suite (run by `make test` / .ci/run)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = {key for key in yaml.safe_load((ROOT / "copier.yml").read_text()) if not key.startswith("_")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_copier_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep a developer's ~/.config/copier/settings.yml defaults out of the tests."""
+    settings = tmp_path_factory.mktemp("copier-settings") / "settings.yml"
+    settings.write_text("{}\n")
+    os.environ["COPIER_SETTINGS_PATH"] = str(settings)
+    # Tests commit generated projects; a fresh machine may have no git identity.
+    for variable, value in {
+        "GIT_AUTHOR_NAME": "template tests",
+        "GIT_AUTHOR_EMAIL": "tests@example.com",
+        "GIT_COMMITTER_NAME": "template tests",
+        "GIT_COMMITTER_EMAIL": "tests@example.com",
+    }.items():
+        os.environ.setdefault(variable, value)
+
+
+def check_answer_keys(answers: dict[str, Any]) -> None:
+    """Copier silently ignores unknown keys, so a typo would test the defaults instead."""
+    unknown = set(answers) - QUESTIONS
+    assert not unknown, f"not questions in copier.yml: {sorted(unknown)}"
+
+
+def generate(copie: Any, **answers: Any) -> Path:
+    """Generate a project with pytest-copie and fail loudly on any error."""
+    check_answer_keys(answers)
+    result = copie.copy(extra_answers=answers)
+    assert result.exception is None, repr(result.exception)
+    assert result.exit_code == 0
+    assert result.project_dir is not None
+    return Path(result.project_dir)
+
+
+def render(copie: Any, **answers: Any) -> Path:
+    """Generate without the Go tasks: the raw render, as Copier wrote it."""
+    return generate(copie, run_go_tasks=False, **answers)
+
+
+def require_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is required for this test tier and is not on PATH")
+    return path
+
+
+@pytest.fixture(scope="session")
+def default_render(copie_session: Any) -> Path:
+    """The default project, rendered once per session without tasks."""
+    return render(copie_session)
+
+
+@pytest.fixture(scope="session")
+def default_project(copie_session: Any) -> Path:
+    """The default project exactly as a user gets it: tasks ran (gofmt, go mod tidy)."""
+    require_tool("go")
+    return generate(copie_session)

@@ -1,0 +1,126 @@
+"""Go tier: generated projects are gofmt-clean, tidy, vet-clean, pass `go test -race` and build
+static bootstraps for the chosen architecture, byte for byte reproducibly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from plumbum import local
+
+from extensions import gomod
+
+from .conftest import generate, render
+from .elf import read_elf
+
+pytestmark = pytest.mark.go
+
+
+def run(project: Path, *args: str, **env: str) -> str:
+    """Run a command in the project and fail the test with its output when it exits non-zero."""
+    command = local[args[0]][args[1:]]
+    with local.cwd(project), local.env(**env):
+        code, out, err = command.run(retcode=None)
+    assert code == 0, f"{' '.join(args)} exited {code}\n{out}\n{err}"
+    return out
+
+
+def go_test(project: Path) -> dict[str, int]:
+    """`go test -race -json`, parsed: counts of passed and failed tests."""
+    out = run(project, "go", "test", "-race", "-count=1", "-json", "./...")
+    counts = {"pass": 0, "fail": 0}
+    for line in out.splitlines():
+        event = json.loads(line)
+        if event.get("Test") and event.get("Action") in counts:
+            counts[event["Action"]] += 1
+    return counts
+
+
+def test_raw_render_is_gofmt_clean(default_render: Path) -> None:
+    """Templates render formatted Go, so the gofmt task is a no-op."""
+    assert run(default_render, "gofmt", "-l", ".").strip() == ""
+
+
+def test_go_mod_is_tidy_and_pinned(default_project: Path) -> None:
+    mod = json.loads(run(default_project, "go", "mod", "edit", "-json"))
+    assert mod["Module"]["Path"] == "github.com/example/my-service"
+    assert mod["Go"] == "1.26.0"
+    required = {r["Path"]: r["Version"] for r in mod["Require"]}
+    for path in ("github.com/aws/aws-lambda-go", "github.com/aws/aws-sdk-go-v2/service/dynamodb"):
+        assert required[path] == gomod.VERSIONS[path]
+    run(default_project, "go", "mod", "tidy", "-diff")
+    run(default_project, "go", "mod", "verify")
+
+
+def test_vet_and_race_tests(default_project: Path) -> None:
+    run(default_project, "go", "vet", "./...")
+    counts = go_test(default_project)
+    assert counts["fail"] == 0
+    assert counts["pass"] >= 20, counts
+
+
+def test_build_makes_static_arm64_bootstraps(default_project: Path) -> None:
+    run(default_project, "make", "build")
+    info = read_elf(default_project / "build/api/bootstrap")
+    assert info.architecture == "arm64"
+    assert info.static
+
+
+def test_builds_are_reproducible(default_project: Path, tmp_path: Path) -> None:
+    """Same source, another directory: same bytes, so CDK redeploys only real changes."""
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(default_project, elsewhere, ignore=shutil.ignore_patterns("build", "node_modules", "cdk.out"))
+    run(default_project, "make", "build")
+    run(elsewhere, "make", "build")
+
+    def digest(project: Path) -> str:
+        return hashlib.sha256((project / "build/api/bootstrap").read_bytes()).hexdigest()
+
+    assert digest(default_project) == digest(elsewhere)
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {"architecture": "x86_64"},
+        {"example_crud": False, "aws_services": []},
+        {
+            "functions": [
+                {"name": "public-api", "event": "apigw-rest"},
+                {"name": "admin", "event": "apigw-rest", "memory": 512, "timeout": 10},
+            ]
+        },
+    ],
+    ids=["x86_64", "no-example", "two-rest-functions"],
+)
+def test_variants_build_and_pass_their_tests(copie: Any, answers: dict[str, Any]) -> None:
+    project = generate(copie, **answers)
+    assert run(project, "gofmt", "-l", ".").strip() == ""
+    run(project, "go", "mod", "tidy", "-diff")
+    run(project, "go", "vet", "./...")
+    counts = go_test(project)
+    assert counts["fail"] == 0 and counts["pass"] > 0
+    run(project, "make", "build")
+    expected = "x86_64" if answers.get("architecture") == "x86_64" else "arm64"
+    names = [f["name"] for f in answers.get("functions", [{"name": "api"}])]
+    for name in names:
+        assert read_elf(project / "build" / name / "bootstrap").architecture == expected
+
+
+def test_generation_without_go_keeps_every_file(copie: Any, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """No Go on PATH: the project is still written and the user is told what to run."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("git", "python3"):
+        (bin_dir / tool).symlink_to(local.which(tool))
+    with local.env(PATH=str(bin_dir)):
+        project = generate(copie)
+    reference = render(copie)
+    assert sorted(p.relative_to(project) for p in project.rglob("*") if ".git" not in p.parts) == sorted(
+        p.relative_to(reference) for p in reference.rglob("*") if ".git" not in p.parts
+    )
+    assert "go mod tidy" in capfd.readouterr().err

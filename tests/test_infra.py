@@ -1,0 +1,151 @@
+"""Infra tier: the generated CDK app type-checks, its jest tests pass, it synthesizes offline
+(no AWS account, no network) and the CloudFormation says what the answers asked for."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from plumbum import local
+
+from .conftest import generate, require_tool
+
+pytestmark = pytest.mark.infra
+
+OFFLINE = {
+    "CDK_DISABLE_VERSION_CHECK": "1",
+    "CDK_DISABLE_CLI_TELEMETRY": "1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    # No credentials or region anywhere: synth must not need them.
+    "AWS_PROFILE": "",
+    "AWS_ACCESS_KEY_ID": "",
+    "AWS_SECRET_ACCESS_KEY": "",
+}
+
+
+def run(cwd: Path, *args: str) -> str:
+    with local.cwd(cwd), local.env(**OFFLINE):
+        code, out, err = local[args[0]][args[1:]].run(retcode=None)
+    assert code == 0, f"{' '.join(args)} exited {code}\n{out[-4000:]}\n{err[-4000:]}"
+    return out
+
+
+@pytest.fixture(scope="session")
+def node_modules(tmp_path_factory: pytest.TempPathFactory, default_project: Path) -> Path:
+    """npm ci once per session; every generated project links to the same node_modules.
+
+    The lock file is the same for every answer set, so one install serves them all.
+    """
+    require_tool("npm")
+    run(default_project / "infrastructure", "npm", "ci", "--no-audit", "--no-fund")
+    return default_project / "infrastructure" / "node_modules"
+
+
+def link_node_modules(project: Path, node_modules: Path) -> Path:
+    infra = project / "infrastructure"
+    if not (infra / "node_modules").exists():
+        (infra / "node_modules").symlink_to(node_modules, target_is_directory=True)
+    return infra
+
+
+def synth(project: Path) -> dict[str, Any]:
+    """`make synth` (builds the bootstraps first) and the parsed stack template."""
+    run(project, "make", "synth")
+    templates = list((project / "infrastructure/cdk.out").glob("*.template.json"))
+    assert len(templates) == 1, templates
+    return json.loads(templates[0].read_text())
+
+
+def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {key: r for key, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def cfn_lint_errors(project: Path) -> list[dict[str, Any]]:
+    templates = [str(p) for p in (project / "infrastructure/cdk.out").glob("*.template.json")]
+    # W3005 (redundant DependsOn) is an artefact of how CDK orders resources, not a defect.
+    with local.env(**OFFLINE):
+        _code, out, _err = local["cfn-lint"]["--format", "json", "--ignore-checks", "W3005", *templates].run(
+            retcode=None
+        )
+    return [finding for finding in json.loads(out or "[]") if finding["Level"] == "Error"]
+
+
+def test_typescript_and_jest(default_project: Path, node_modules: Path, tmp_path: Path) -> None:
+    infra = link_node_modules(default_project, node_modules)
+    run(infra, "npx", "--no-install", "tsc", "--noEmit")
+    report = tmp_path / "jest.json"
+    run(infra, "npx", "--no-install", "jest", "--json", f"--outputFile={report}")
+    results = json.loads(report.read_text())
+    assert results["success"] is True
+    assert results["numFailedTests"] == 0
+    assert results["numPassedTests"] >= 5
+
+
+def test_synth_offline_gives_the_default_stack(default_project: Path, node_modules: Path) -> None:
+    link_node_modules(default_project, node_modules)
+    template = synth(default_project)
+
+    functions = resources(template, "AWS::Lambda::Function")
+    assert len(functions) == 1
+    (function,) = functions.values()
+    props = function["Properties"]
+    assert props["Runtime"] == "provided.al2023"
+    assert props["Architectures"] == ["arm64"]
+    assert props["Handler"] == "bootstrap"
+    assert props["MemorySize"] == 1024
+    assert props["Timeout"] == 30
+    assert props["TracingConfig"] == {"Mode": "Active"}
+    assert props["LoggingConfig"]["LogFormat"] == "JSON"
+    assert set(props["Environment"]["Variables"]) >= {"TABLE_NAME", "LOG_LEVEL"}
+
+    (table_id, table) = next(iter(resources(template, "AWS::DynamoDB::GlobalTable").items()))
+    keys = {k["AttributeName"]: k["KeyType"] for k in table["Properties"]["KeySchema"]}
+    assert keys == {"PK": "HASH", "SK": "RANGE"}
+    assert [g["IndexName"] for g in table["Properties"]["GlobalSecondaryIndexes"]] == ["GSI1"]
+    assert table["DeletionPolicy"] == "Retain"
+
+    api_resources = resources(template, "AWS::ApiGateway::Resource")
+    path_of = {key: r["Properties"]["PathPart"] for key, r in api_resources.items()}
+    assert sorted(path_of.values()) == ["users", "{userId}"]
+    methods: dict[str, set[str]] = {}
+    for method in resources(template, "AWS::ApiGateway::Method").values():
+        parent = method["Properties"]["ResourceId"]
+        part = path_of.get(parent.get("Ref"), "/") if isinstance(parent, dict) else "/"
+        methods.setdefault(part, set()).add(method["Properties"]["HttpMethod"])
+    assert methods == {"users": {"GET", "POST"}, "{userId}": {"GET", "PUT", "DELETE"}}
+
+    statements = [
+        statement
+        for policy in resources(template, "AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+    ]
+    table_statements = [s for s in statements if json.dumps(s["Resource"]).count(table_id)]
+    assert table_statements, "the function is not granted access to the table"
+    actions = {a for s in table_statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+    assert {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"} <= actions
+    assert not any(a == "*" or a.endswith(":*") for s in statements for a in s["Action"] if isinstance(a, str))
+
+    assert "ApiUrl" in template["Outputs"]
+    assert cfn_lint_errors(default_project) == []
+
+
+def test_synth_follows_architecture_and_runtime(copie: Any, node_modules: Path) -> None:
+    project = generate(
+        copie,
+        architecture="x86_64",
+        tracing="none",
+        functions=[{"name": "api", "event": "apigw-rest"}, {"name": "admin", "event": "apigw-rest", "memory": 512}],
+    )
+    link_node_modules(project, node_modules)
+    template = synth(project)
+    functions = list(resources(template, "AWS::Lambda::Function").values())
+    assert len(functions) == 2
+    for function in functions:
+        assert function["Properties"]["Architectures"] == ["x86_64"]
+        assert "TracingConfig" not in function["Properties"]
+    assert sorted(f["Properties"]["MemorySize"] for f in functions) == [512, 1024]
+    assert len(resources(template, "AWS::ApiGateway::RestApi")) == 2
+    assert cfn_lint_errors(project) == []
+

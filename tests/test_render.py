@@ -1,0 +1,183 @@
+"""Render tier: generate projects with the Go tasks skipped and check what Copier wrote.
+
+No toolchain is needed: files are parsed (YAML, JSON, text), never run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from extensions.events import USERS_ROUTES
+
+from .conftest import check_answer_keys, render
+
+pytestmark = pytest.mark.render
+
+TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\.jinja\b")
+
+
+def project_files(project: Path) -> list[Path]:
+    return sorted(p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts)
+
+
+def test_no_template_syntax_left(default_render: Path) -> None:
+    for path in project_files(default_render):
+        relative = path.relative_to(default_render).as_posix()
+        assert not TEMPLATE_SYNTAX.search(relative), relative
+        assert not TEMPLATE_SYNTAX.search(path.read_text()), f"template syntax left in {relative}"
+
+
+def test_default_project_layout(default_render: Path) -> None:
+    relative = {p.relative_to(default_render).as_posix() for p in project_files(default_render)}
+    expected = {
+        ".copier-answers.yml",
+        ".gitignore",
+        ".golangci.yml",
+        "LICENSE",
+        "Makefile",
+        "README.md",
+        "go.mod",
+        "cmd/api/main.go",
+        "internal/handler/api.go",
+        "internal/handler/api_test.go",
+        "internal/domain/user.go",
+        "internal/repository/user_repository.go",
+        "internal/service/user_service.go",
+        "infrastructure/package.json",
+        "infrastructure/package-lock.json",
+        "infrastructure/cdk.json",
+        "infrastructure/tsconfig.json",
+        "infrastructure/bin/app.ts",
+        "infrastructure/lib/service-config.ts",
+        "infrastructure/lib/service-stack.ts",
+    } | {f"events/api/{route.sample}" for route in USERS_ROUTES}
+    missing = expected - relative
+    assert not missing, f"missing: {sorted(missing)}"
+
+
+def test_answers_file_records_the_answers(default_render: Path) -> None:
+    answers = yaml.safe_load((default_render / ".copier-answers.yml").read_text())
+    assert answers["_src_path"]
+    assert answers["_commit"]
+    assert answers["project_name"] == "my-service"
+    assert answers["functions"] == [{"name": "api", "event": "apigw-rest", "memory": 1024, "timeout": 30}]
+    assert re.fullmatch(r"20[0-9]{2}", answers["copyright_year"])
+    assert "run_go_tasks" not in answers  # hidden test switch, never saved
+
+
+@pytest.mark.parametrize("route", USERS_ROUTES, ids=lambda r: r.sample)
+def test_sample_events_are_api_gateway_requests(default_render: Path, route: Any) -> None:
+    event = json.loads((default_render / "events" / "api" / route.sample).read_text())
+    assert event["httpMethod"] == route.method
+    assert event["resource"] == route.path
+    assert event["requestContext"]["resourcePath"] == route.path
+    assert event["requestContext"]["requestId"]
+
+
+def test_makefile_builds_every_function_for_the_chosen_architecture(default_render: Path) -> None:
+    makefile = (default_render / "Makefile").read_text()
+    assert re.search(r"^FUNCTIONS := api$", makefile, re.M)
+    assert re.search(r"^GOARCH \?= arm64$", makefile, re.M)
+    assert "-trimpath -buildvcs=false -tags lambda.norpc -ldflags=\"-s -w\"" in makefile
+    for target in ("help", "build", "clean", "test", "test-coverage", "lint", "synth", "deploy"):
+        assert re.search(rf"^{re.escape(target)}:", makefile, re.M), target
+
+
+def test_infrastructure_config_follows_the_answers(copie: Any) -> None:
+    project = render(
+        copie,
+        project_name="orders",
+        architecture="x86_64",
+        runtime="provided.al2",
+        tracing="none",
+        functions=[{"name": "public", "event": "apigw-rest"}, {"name": "admin", "event": "apigw-rest", "memory": 512}],
+    )
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    assert "projectName: 'orders'" in config
+    assert "architecture: 'x86_64'" in config
+    assert "runtime: 'provided.al2'" in config
+    assert "tracing: false" in config
+    assert "name: 'admin'" in config and "memorySize: 512" in config
+    assert (project / "cmd/public/main.go").is_file() and (project / "cmd/admin/main.go").is_file()
+    assert "type AdminHandler struct" in (project / "internal/handler/admin.go").read_text()
+    assert "type PublicHandler struct" in (project / "internal/handler/public.go").read_text()
+    assert re.search(r"^GOARCH \?= amd64$", (project / "Makefile").read_text(), re.M)
+
+
+def test_no_infrastructure_when_iac_is_none(copie: Any) -> None:
+    project = render(copie, iac="none")
+    assert not (project / "infrastructure").exists()
+    assert not re.search(r"^synth:", (project / "Makefile").read_text(), re.M)
+
+
+def test_without_the_example_there_is_no_users_code(copie: Any) -> None:
+    project = render(copie, example_crud=False, aws_services=[])
+    assert not (project / "internal/domain").exists()
+    assert not (project / "internal/repository").exists()
+    assert "HelloHandler" not in (project / "internal/handler/api.go").read_text()
+    assert "type APIHandler struct" in (project / "internal/handler/api.go").read_text()
+    assert sorted(p.name for p in (project / "events/api").iterdir()) == ["get-hello.json", "post-hello.json"]
+
+
+@pytest.mark.parametrize(
+    ("license_id", "marker"),
+    [("MIT", "MIT License"), ("Apache-2.0", "Apache License"), ("Proprietary", "All rights reserved")],
+)
+def test_license(copie: Any, license_id: str, marker: str) -> None:
+    text = (render(copie, license=license_id, owner="Acme Corp", copyright_year="2031") / "LICENSE").read_text()
+    assert marker in text
+    assert "2031 Acme Corp" in text
+
+
+BAD_ANSWERS = [
+    ("project_name", "Bad Name", "lowercase letters"),
+    ("project_name", "../escape", "lowercase letters"),
+    ("module_path", "github.com//x", "empty elements"),
+    ("module_path", "GitHub.com/x", "first element"),
+    ("description", "two\nlines", "single line"),
+    ("aws_region", "mars-1", "region code"),
+    ("functions", [{"name": "API", "event": "apigw-rest"}], "functions[0].name"),
+    ("functions", [{"name": "a/b", "event": "apigw-rest"}], "never a path"),
+    ("functions", [{"name": "api", "event": "apigw-rest"}, {"name": "api", "event": "apigw-rest"}], "unique"),
+    ("functions", [{"name": "api", "event": "smoke-signal"}], "not a known event kind"),
+    ("functions", [{"name": "api", "event": "apigw-rest", "memory": 100}], "128 to 10240"),
+    ("functions", [{"name": "api", "event": "apigw-rest", "timeout": 901}], "1 to 900"),
+    ("runtime", "go1.x", "Invalid choice"),
+    ("architecture", "sparc", "Invalid choice"),
+    ("events", ["smoke-signal"], "Invalid choice"),
+]
+
+
+@pytest.mark.parametrize(("question", "answer", "rule"), BAD_ANSWERS, ids=lambda x: str(x)[:30])
+def test_bad_answers_fail_before_anything_is_written(copie: Any, question: str, answer: Any, rule: str) -> None:
+    check_answer_keys({question: answer})
+    result = copie.copy(extra_answers={question: answer})
+    assert result.exit_code != 0
+    assert isinstance(result.exception, ValueError), repr(result.exception)
+    message = str(result.exception)
+    assert question in message
+    assert rule in message
+    written = [p for p in copie.test_dir.rglob("*") if p.is_file()]
+    assert written == []
+
+
+def test_example_without_dynamodb_is_refused(copie: Any) -> None:
+    result = copie.copy(extra_answers={"aws_services": [], "example_crud": True})
+    assert isinstance(result.exception, ValueError)
+    assert "example_crud" in str(result.exception)
+    assert "add dynamodb to aws_services" in str(result.exception)
+
+
+@pytest.mark.parametrize("preset", sorted((Path(__file__).parents[1] / "presets").glob("*.yml")), ids=lambda p: p.stem)
+def test_presets_render(copie: Any, preset: Path) -> None:
+    answers = yaml.safe_load(preset.read_text())
+    check_answer_keys(answers)
+    project = render(copie, **answers)
+    saved = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert saved["functions"] == answers["functions"]

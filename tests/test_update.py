@@ -1,0 +1,100 @@
+"""Update tier: a project generated from an older release takes template improvements through
+`copier update` without losing a line of the user's work, and can grow new functions later."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import copier
+import pytest
+import yaml
+from plumbum import local
+
+from .conftest import ROOT, check_answer_keys, generate
+
+pytestmark = pytest.mark.update
+
+USER_EDIT = "\n// Quota is the user's own addition; copier update must keep it.\nconst Quota = 42\n"
+TEMPLATE_IMPROVEMENT = "\n## Changelog\n\nThe 0.2.0 template release adds this section.\n"
+
+
+def git(repo: Path, *args: str) -> str:
+    with local.cwd(repo):
+        return local["git"](*args)
+
+
+@pytest.fixture
+def template_releases(tmp_path: Path) -> Path:
+    """A copy of this template with two tagged releases: 0.1.0 (as checked out) and 0.2.0
+    (0.1.0 plus a README improvement), so updates are tested on today's code, not a stale tag."""
+    repo = tmp_path / "template"
+    shutil.copytree(
+        ROOT,
+        repo,
+        ignore=shutil.ignore_patterns(".git", ".venv", "build", "node_modules", "__pycache__", ".pytest_cache"),
+    )
+    git(repo, "init", "--quiet", "--initial-branch=main")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "release 0.1.0")
+    git(repo, "tag", "0.1.0")
+    readme = repo / "template" / "README.md.jinja"
+    readme.write_text(readme.read_text() + TEMPLATE_IMPROVEMENT)
+    git(repo, "commit", "--quiet", "-am", "release 0.2.0")
+    git(repo, "tag", "0.2.0")
+    return repo
+
+
+def commit_all(project: Path, message: str) -> None:
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "-m", message)
+
+
+def update(project: Path, **data: Any) -> None:
+    check_answer_keys(data)
+    copier.run_update(
+        str(project), data=data, defaults=True, overwrite=True, unsafe=True, conflict="inline", quiet=True
+    )
+
+
+def test_update_keeps_user_edits_and_brings_improvements(copie: Any, template_releases: Path) -> None:
+    result = copie.copy(template_dir=template_releases, vcs_ref="0.1.0")
+    assert result.exception is None, repr(result.exception)
+    project = Path(result.project_dir)
+    git(project, "init", "--quiet", "--initial-branch=main")
+    commit_all(project, "generated from 0.1.0")
+    handler = project / "internal/handler/api.go"
+    handler.write_text(handler.read_text() + USER_EDIT)
+    commit_all(project, "user work")
+
+    update(project)
+
+    assert handler.read_text().endswith(USER_EDIT)
+    assert TEMPLATE_IMPROVEMENT.strip() in (project / "README.md").read_text()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.2.0"
+    assert not list(project.rglob("*.rej"))
+    status = git(project, "status", "--porcelain")
+    assert "UU" not in status, status
+    with local.cwd(project):
+        code, _out, err = local["make"]["build"].run(retcode=None)
+    assert code == 0, err
+    assert (project / "build/api/bootstrap").is_file()
+
+
+def test_update_can_add_a_function(copie: Any, template_releases: Path) -> None:
+    result = copie.copy(template_dir=template_releases, vcs_ref="0.1.0")
+    assert result.exception is None, repr(result.exception)
+    project = Path(result.project_dir)
+    git(project, "init", "--quiet", "--initial-branch=main")
+    commit_all(project, "generated")
+    functions = yaml.safe_load((project / ".copier-answers.yml").read_text())["functions"]
+
+    update(project, functions=[*functions, {"name": "admin", "event": "apigw-rest", "memory": 512}])
+
+    assert (project / "cmd/admin/main.go").is_file()
+    assert "type AdminHandler struct" in (project / "internal/handler/admin.go").read_text()
+    assert "admin" in (project / "Makefile").read_text().split("FUNCTIONS := ")[1].splitlines()[0]
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert [f["name"] for f in answers["functions"]] == ["api", "admin"]
+    assert not list(project.rglob("*.rej"))

@@ -1,0 +1,134 @@
+"""Unit tier: every validator accepts a good answer and rejects a bad one with a rule-naming message."""
+
+from __future__ import annotations
+
+import pytest
+
+from extensions import validators as v
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("name", ["my-service", "orders2", "a1-b2-c3", "ab"])
+def test_project_name_accepts(name: str) -> None:
+    assert v.project_name_error(name) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("My-Service", "lowercase"),
+        ("my service", "lowercase"),
+        ("my/service", "lowercase"),
+        ("../evil", "lowercase"),
+        ("-svc", "starting with a letter"),
+        ("svc-", "single dashes"),
+        ("svc--x", "single dashes"),
+        ("9svc", "starting with a letter"),
+        ("a", "2 to 40"),
+        ("a" * 41, "2 to 40"),
+        ("", "lowercase"),
+        (None, "lowercase"),
+    ],
+)
+def test_project_name_rejects(name: object, rule: str) -> None:
+    assert rule in v.project_name_error(name)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["github.com/acme/orders", "example.com/x", "gitlab.com/Group/Sub_Group/svc~1", "my-service", "github.com/a/b/v2"],
+)
+def test_module_path_accepts(path: str) -> None:
+    assert v.module_path_error(path) == ""
+
+
+@pytest.mark.parametrize(
+    ("path", "rule"),
+    [
+        ("", "required"),
+        ("GitHub.com/acme/x", "first element"),
+        ("github.com/acme/my service", "element 'my service'"),
+        ("github.com/../x", "'..'"),
+        ("github.com/acme/", "empty elements"),
+        ("/github.com/acme", "empty elements"),
+        ("github.com//acme", "empty elements"),
+        ("github.com/acme/.hidden", "leading dot"),
+        ("github.com/acme/x.", "element 'x.'"),
+        ("github.com/acme/v1", "v2 or higher"),
+        ("github.com/acme/con", "reserved Windows"),
+        ("github.com/acme/x$y", "element 'x$y'"),
+    ],
+)
+def test_module_path_rejects(path: str, rule: str) -> None:
+    assert rule in v.module_path_error(path)
+
+
+def test_aws_region() -> None:
+    assert v.aws_region_error("eu-west-1") == ""
+    assert v.aws_region_error("us-gov-west-1") == ""
+    assert "region code" in v.aws_region_error("Europe")
+    assert "region code" in v.aws_region_error("eu-west")
+
+
+def test_single_line() -> None:
+    assert v.single_line_error("Order intake API") == ""
+    assert "single line" in v.single_line_error("two\nlines")
+    assert "200 characters" in v.single_line_error("x" * 201)
+
+
+def test_events() -> None:
+    assert v.events_error(["apigw-rest"]) == ""
+    assert "unknown event kinds ['carrier-pigeon']" in v.events_error(["apigw-rest", "carrier-pigeon"])
+
+
+GOOD_FUNCTION = {"name": "api", "event": "apigw-rest", "memory": 1024, "timeout": 30}
+
+
+def test_functions_accepts() -> None:
+    assert v.functions_error([GOOD_FUNCTION, {"name": "admin-api", "event": "apigw-rest"}]) == ""
+
+
+@pytest.mark.parametrize(
+    ("functions", "rule"),
+    [
+        ([], "non-empty list"),
+        ("api", "non-empty list"),
+        (["api"], "must be a mapping"),
+        ([{"name": "Api", "event": "apigw-rest"}], "functions[0].name must be lowercase"),
+        ([{"name": "my api", "event": "apigw-rest"}], "functions[0].name must be lowercase"),
+        ([{"name": "../api", "event": "apigw-rest"}], "never a path"),
+        ([{"name": "cmd/api", "event": "apigw-rest"}], "never a path"),
+        ([{"event": "apigw-rest"}], "functions[0].name"),
+        ([GOOD_FUNCTION, GOOD_FUNCTION], "names must be unique: 'api'"),
+        ([{"name": "user-api", "event": "apigw-rest"}, {"name": "user-API", "event": "apigw-rest"}], "lowercase"),
+        ([{"name": "api", "event": "pigeon"}], "functions[0].event 'pigeon' is not a known event kind"),
+        ([{"name": "api", "event": "apigw-rest", "memory": 64}], "memory must be a whole number from 128 to 10240"),
+        ([{"name": "api", "event": "apigw-rest", "memory": 10241}], "from 128 to 10240 MB"),
+        ([{"name": "api", "event": "apigw-rest", "memory": "big"}], "from 128 to 10240 MB"),
+        ([{"name": "api", "event": "apigw-rest", "timeout": 0}], "timeout must be a whole number from 1 to 900"),
+        ([{"name": "api", "event": "apigw-rest", "timeout": 901}], "from 1 to 900 seconds"),
+        ([{"name": "api", "event": "apigw-rest", "timeout": True}], "from 1 to 900 seconds"),
+        ([{"name": "api", "event": "apigw-rest", "memroy": 512}], "unknown keys ['memroy']"),
+        ([{"name": "doc", "event": "apigw-rest"}], "reserved"),
+        ([{"name": "sync-linux", "event": "apigw-rest"}], "build constraint"),
+        ([{"name": "api-test", "event": "apigw-rest"}], "test file"),
+    ],
+)
+def test_functions_rejects(functions: object, rule: str) -> None:
+    assert rule in v.functions_error(functions)
+
+
+def test_functions_rejects_go_type_collisions() -> None:
+    # Distinct names can still meet in Go: "s3-sync" and "s-3-sync" both give S3SyncHandler.
+    assert "share the Go type" in v.functions_error(
+        [{"name": "s3-sync", "event": "apigw-rest"}, {"name": "s-3-sync", "event": "apigw-rest"}]
+    )
+
+
+def test_example_crud() -> None:
+    functions = [GOOD_FUNCTION]
+    assert v.example_crud_error(True, ["dynamodb"], functions) == ""
+    assert v.example_crud_error(False, [], functions) == ""
+    assert "add dynamodb to aws_services" in v.example_crud_error(True, [], functions)
+    assert "apigw-rest function" in v.example_crud_error(True, ["dynamodb"], [])
