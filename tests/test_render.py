@@ -118,7 +118,8 @@ def test_no_infrastructure_when_iac_is_none(copie: Any) -> None:
 
 def test_without_the_example_there_is_no_users_code(copie: Any) -> None:
     project = render(copie, example_crud=False, aws_services=[])
-    assert not (project / "internal/domain").exists()
+    assert not (project / "internal/domain/user.go").exists()
+    assert not (project / "internal/service").exists()
     assert not (project / "internal/repository").exists()
     assert "HelloHandler" not in (project / "internal/handler/api.go").read_text()
     assert "type APIHandler struct" in (project / "internal/handler/api.go").read_text()

@@ -1,0 +1,1 @@
+"""The template's test suite; see README.md, "Tests"."""
