@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,9 @@ from plumbum import local
 from .conftest import generate, require_tool
 
 pytestmark = pytest.mark.infra
+
+# The cfn-lint installed with the test tools (requirements.txt), next to this interpreter.
+CFN_LINT = str(Path(sys.executable).with_name("cfn-lint"))
 
 OFFLINE = {
     "CDK_DISABLE_VERSION_CHECK": "1",
@@ -66,7 +70,7 @@ def cfn_lint_errors(project: Path) -> list[dict[str, Any]]:
     templates = [str(p) for p in (project / "infrastructure/cdk.out").glob("*.template.json")]
     # W3005 (redundant DependsOn) is an artefact of how CDK orders resources, not a defect.
     with local.env(**OFFLINE):
-        _code, out, _err = local["cfn-lint"]["--format", "json", "--ignore-checks", "W3005", *templates].run(
+        _code, out, _err = local[CFN_LINT]["--format", "json", "--ignore-checks=W3005", "--", *templates].run(
             retcode=None
         )
     return [finding for finding in json.loads(out or "[]") if finding["Level"] == "Error"]
