@@ -65,9 +65,10 @@ def run_go_mod_tidy(project: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--destination", type=Path, required=True)
+    # Copier runs tasks inside the generated project; the flag exists for running by hand.
+    parser.add_argument("--destination", type=Path, default=Path.cwd())
     args = parser.parse_args(argv)
-    project: Path = args.destination
+    project: Path = args.destination.resolve()
 
     run_gofmt(project)
     if is_temporary_render(project):
