@@ -8,9 +8,13 @@ BIN := $(VENV)/bin
 EXAMPLE_DIR := build/example/my-service
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-m 'unit or render'"
 PYTEST_ARGS ?=
+# Go linters the tests run on generated projects, pinned, installed into .tools/.
+TOOLS := $(CURDIR)/.tools
+GOLANGCI_LINT_VERSION := v2.15.0
+ACTIONLINT_VERSION := v1.7.12
 
 .DEFAULT_GOAL := help
-.PHONY: help install example test clean
+.PHONY: help install tools example test lint clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -22,12 +26,24 @@ $(BIN)/copier: requirements.txt
 
 install: $(BIN)/copier ## Create .venv with Copier, its extensions and the test tools
 
+$(TOOLS)/golangci-lint:
+	GOBIN=$(TOOLS) go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+
+$(TOOLS)/actionlint:
+	GOBIN=$(TOOLS) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
+tools: $(TOOLS)/golangci-lint $(TOOLS)/actionlint ## Install the pinned Go linters into .tools/
+
 example: install ## Generate $(EXAMPLE_DIR) with the default answers (then: cd $(EXAMPLE_DIR) && make build test synth)
 	rm -rf $(EXAMPLE_DIR)
 	$(BIN)/copier copy --trust --defaults --vcs-ref HEAD "$(CURDIR)" $(EXAMPLE_DIR)
 
-test: install ## Run the template's tests: unit, render, go, infra and update tiers
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: install tools ## Run the template's tests: unit, render, go, infra, gates and update tiers
+	PATH="$(TOOLS):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## Lint the template's own Python
+	$(BIN)/ruff check extensions tests
+	$(BIN)/ruff format --check extensions tests
 
 clean: ## Remove the virtualenv and generated examples
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) $(TOOLS) build .pytest_cache

@@ -4,9 +4,36 @@ from __future__ import annotations
 
 # Go style (Effective Go, go vet's lint heritage): initialisms keep one case.
 GO_INITIALISMS = {
-    "acl", "alb", "api", "arn", "aws", "cpu", "crud", "dns", "http", "https", "id", "io", "ip",
-    "json", "kms", "rest", "s3", "sdk", "sns", "sqs", "ssm", "sql", "tcp", "tls", "ttl", "ui",
-    "uri", "url", "uuid", "xml",
+    "acl",
+    "alb",
+    "api",
+    "arn",
+    "aws",
+    "cpu",
+    "crud",
+    "dns",
+    "http",
+    "https",
+    "id",
+    "io",
+    "ip",
+    "json",
+    "kms",
+    "rest",
+    "s3",
+    "sdk",
+    "sns",
+    "sqs",
+    "ssm",
+    "sql",
+    "tcp",
+    "tls",
+    "ttl",
+    "ui",
+    "uri",
+    "url",
+    "uuid",
+    "xml",
 }
 
 
@@ -17,7 +44,9 @@ def pascal(name: str) -> str:
 
 def go_type_name(name: str) -> str:
     """``api`` -> ``API``, ``user-api`` -> ``UserAPI``: the Go prefix for a function's types."""
-    return "".join(part.upper() if part in GO_INITIALISMS else part[:1].upper() + part[1:] for part in name.split("-") if part)
+    return "".join(
+        part.upper() if part in GO_INITIALISMS else part[:1].upper() + part[1:] for part in name.split("-") if part
+    )
 
 
 def env_name(name: str) -> str:

@@ -88,7 +88,8 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "table": table,
         # With no function reading it yet, a table is still granted to every function so
         # users can start on their own data code; the users example is granted alone.
-        "table_users": [f["name"] for f in functions if f["uses_table"]] or ([f["name"] for f in functions] if table else []),
+        "table_users": [f["name"] for f in functions if f["uses_table"]]
+        or ([f["name"] for f in functions] if table else []),
         "goarch": GOARCH[architecture],
         "cdk_architecture": CDK_ARCHITECTURE[architecture],
         "cdk_runtime": CDK_RUNTIME[runtime],

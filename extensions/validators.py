@@ -26,11 +26,11 @@ FUNCTION_KEYS = {"name", "event", "memory", "timeout"}
 # internal/handler/<name>.go must not clash with the package's shared files, and Go reads a
 # _test, _<GOOS> or _<GOARCH> file-name suffix as a build constraint.
 RESERVED_FUNCTION_NAMES = {"doc", "handler"}
-GO_FILE_SUFFIXES = {
-    "test", "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js", "linux",
-    "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos", "386", "amd64", "arm",
-    "arm64", "loong64", "mips", "mipsle", "mips64", "mips64le", "ppc64", "ppc64le", "riscv64", "s390x", "wasm",
-}
+GO_FILE_SUFFIXES = set(
+    "test aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris "
+    "wasip1 windows zos 386 amd64 arm arm64 loong64 mips mipsle mips64 mips64le ppc64 ppc64le riscv64 s390x "
+    "wasm".split()
+)
 MEMORY_RANGE = (128, 10240)
 TIMEOUT_RANGE = (1, 900)
 MAX_NAME = 40
@@ -58,10 +58,11 @@ def module_path_error(value: Any) -> str:
         pattern = MODULE_FIRST_ELEMENT if index == 0 else MODULE_ELEMENT
         if not pattern.match(element) or element.endswith(".") or ".." in element:
             where = "its first element (the host)" if index == 0 else f"element {element!r}"
-            allowed = "lowercase letters, digits, dots and dashes" if index == 0 else "letters, digits, '.', '-', '_' and '~'"
+            allowed = (
+                "lowercase letters, digits, dots and dashes" if index == 0 else "letters, digits, '.', '-', '_' and '~'"
+            )
             return (
-                f"Go module paths allow only {allowed} in {where}, with no leading dot or '..' "
-                f"{example}; got {value!r}"
+                f"Go module paths allow only {allowed} in {where}, with no leading dot or '..' {example}; got {value!r}"
             )
         if element.split(".")[0].lower() in WINDOWS_RESERVED:
             return f"Go module path element {element!r} is a reserved Windows file name {example}"
@@ -124,7 +125,8 @@ def functions_error(value: Any) -> str:
         seen_names[name] = index
         type_name = go_type_name(name)
         if type_name in seen_types:
-            return f"functions {seen_types[type_name]!r} and {name!r} would share the Go type {type_name}Handler; rename one"
+            other = seen_types[type_name]
+            return f"functions {other!r} and {name!r} would share the Go type {type_name}Handler; rename one"
         seen_types[type_name] = name
         event = item.get("event")
         if event not in CATALOGUE:

@@ -152,4 +152,3 @@ def test_synth_follows_architecture_and_runtime(copie: Any, node_modules: Path) 
     assert sorted(f["Properties"]["MemorySize"] for f in functions) == [512, 1024]
     assert len(resources(template, "AWS::ApiGateway::RestApi")) == 2
     assert cfn_lint_errors(project) == []
-

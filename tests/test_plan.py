@@ -48,7 +48,9 @@ def test_users_variant_ships_its_files() -> None:
 
 
 def test_default_functions_follow_the_seed_names() -> None:
-    assert plan.default_functions(["apigw-rest"]) == [{"name": "api", "event": "apigw-rest", "memory": 1024, "timeout": 30}]
+    assert plan.default_functions(["apigw-rest"]) == [
+        {"name": "api", "event": "apigw-rest", "memory": 1024, "timeout": 30}
+    ]
     assert plan.default_functions([]) == []
 
 
@@ -87,7 +89,10 @@ def test_default_plan() -> None:
 def test_plan_serves_the_example_from_the_first_rest_function_only() -> None:
     answers = {
         **DEFAULT_ANSWERS,
-        "functions": [{"name": "public", "event": "apigw-rest"}, {"name": "admin", "event": "apigw-rest", "memory": 512}],
+        "functions": [
+            {"name": "public", "event": "apigw-rest"},
+            {"name": "admin", "event": "apigw-rest", "memory": 512},
+        ],
     }
     public, admin = plan.build_plan(answers)["functions"]
     assert public["crud"] and not admin["crud"]

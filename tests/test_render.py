@@ -84,7 +84,7 @@ def test_makefile_builds_every_function_for_the_chosen_architecture(default_rend
     makefile = (default_render / "Makefile").read_text()
     assert re.search(r"^FUNCTIONS := api$", makefile, re.M)
     assert re.search(r"^GOARCH \?= arm64$", makefile, re.M)
-    assert "-trimpath -buildvcs=false -tags lambda.norpc -ldflags=\"-s -w\"" in makefile
+    assert '-trimpath -buildvcs=false -tags lambda.norpc -ldflags="-s -w"' in makefile
     for target in ("help", "build", "clean", "test", "test-coverage", "lint", "synth", "deploy"):
         assert re.search(rf"^{re.escape(target)}:", makefile, re.M), target
 

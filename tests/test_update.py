@@ -12,7 +12,7 @@ import pytest
 import yaml
 from plumbum import local
 
-from .conftest import ROOT, check_answer_keys, generate
+from .conftest import ROOT, check_answer_keys
 
 pytestmark = pytest.mark.update
 

@@ -1,0 +1,86 @@
+"""Gates tier: the checks platform teams already run accept what the template generates
+(golangci-lint, actionlint) and the template's own code (ruff, actionlint)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from plumbum import local
+
+from .conftest import ROOT, generate, render, require_tool
+
+pytestmark = pytest.mark.gates
+
+KITCHEN_SINK = {
+    "functions": [
+        {"name": "api", "event": "apigw-rest"},
+        {"name": "admin-api", "event": "apigw-rest", "memory": 512},
+        {"name": "public", "event": "apigw-rest", "timeout": 5},
+    ],
+}
+
+
+def run(cwd: Path, *args: str) -> str:
+    with local.cwd(cwd):
+        code, out, err = local[args[0]][args[1:]].run(retcode=None)
+    assert code == 0, f"{' '.join(args)} exited {code}\n{out[-6000:]}\n{err[-6000:]}"
+    return out
+
+
+def workflows(project: Path) -> list[str]:
+    return sorted(str(p) for p in (project / ".github/workflows").glob("*.yml"))
+
+
+def test_template_python_is_ruff_clean() -> None:
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    run(ROOT, ruff, "check", "extensions", "tests")
+    run(ROOT, ruff, "format", "--check", "extensions", "tests")
+
+
+def test_template_workflows_pass_actionlint() -> None:
+    run(ROOT, require_tool("actionlint"), "-no-color", *workflows(ROOT))
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [
+        ({}, ["ci.yml", "deploy.yml"]),
+        ({"iac": "none"}, ["ci.yml"]),
+        ({"ci": False}, []),
+    ],
+    ids=["default", "no-iac", "no-ci"],
+)
+def test_generated_workflows_pass_actionlint(copie: Any, answers: dict[str, Any], expected: list[str]) -> None:
+    project = render(copie, **answers)
+    found = workflows(project) if (project / ".github").exists() else []
+    assert [Path(p).name for p in found] == expected
+    if found:
+        run(project, require_tool("actionlint"), "-no-color", *found)
+        assert (project / ".github/dependabot.yml").is_file()
+
+
+def test_deploy_uses_oidc_and_a_protected_environment(copie: Any) -> None:
+    project = render(copie)
+    deploy = yaml.safe_load((project / ".github/workflows/deploy.yml").read_text())
+    job = deploy["jobs"]["deploy"]
+    assert deploy["permissions"] == {"contents": "read"}
+    assert job["permissions"] == {"contents": "read", "id-token": "write"}
+    assert job["environment"] == "production"
+    credentials = next(s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials"))
+    assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
+    assert "aws-access-key-id" not in credentials["with"]
+    assert credentials["with"]["aws-region"] == "${{ vars.AWS_REGION || 'us-east-1' }}"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{}, KITCHEN_SINK, {"example_crud": False, "aws_services": []}],
+    ids=["default", "kitchen-sink", "no-example"],
+)
+def test_golangci_lint_finds_nothing(copie: Any, answers: dict[str, Any]) -> None:
+    project = generate(copie, **answers)
+    run(project, require_tool("golangci-lint"), "run", "./...")
