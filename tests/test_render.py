@@ -19,7 +19,8 @@ from .conftest import check_answer_keys, render
 
 pytestmark = pytest.mark.render
 
-TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|\.jinja\b")
+# Jinja left over in a path or file; GitHub Actions' own ${{ ... }} expressions are expected.
+TEMPLATE_SYNTAX = re.compile(r"(?<!\$)\{\{|\{%|\.jinja\b")
 
 
 def project_files(project: Path) -> list[Path]:
@@ -47,6 +48,9 @@ def test_default_project_layout(default_render: Path) -> None:
         "internal/handler/api.go",
         "internal/handler/api_test.go",
         "internal/domain/user.go",
+        "pkg/apperr/errors.go",
+        "pkg/apperr/errors_test.go",
+        "tools/localrun/functions.go",
         "internal/repository/user_repository.go",
         "internal/service/user_service.go",
         "infrastructure/package.json",
@@ -85,7 +89,7 @@ def test_makefile_builds_every_function_for_the_chosen_architecture(default_rend
     assert re.search(r"^FUNCTIONS := api$", makefile, re.M)
     assert re.search(r"^GOARCH \?= arm64$", makefile, re.M)
     assert '-trimpath -buildvcs=false -tags lambda.norpc -ldflags="-s -w"' in makefile
-    for target in ("help", "build", "clean", "test", "test-coverage", "lint", "synth", "deploy"):
+    for target in "help build clean test test-coverage fuzz lint invoke dev synth deploy".split():
         assert re.search(rf"^{re.escape(target)}:", makefile, re.M), target
 
 
@@ -118,7 +122,8 @@ def test_no_infrastructure_when_iac_is_none(copie: Any) -> None:
 
 def test_without_the_example_there_is_no_users_code(copie: Any) -> None:
     project = render(copie, example_crud=False, aws_services=[])
-    assert not (project / "internal/domain/user.go").exists()
+    assert not (project / "internal/domain").exists()
+    assert (project / "pkg/apperr/errors.go").is_file()
     assert not (project / "internal/service").exists()
     assert not (project / "internal/repository").exists()
     assert "HelloHandler" not in (project / "internal/handler/api.go").read_text()

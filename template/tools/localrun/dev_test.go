@@ -57,7 +57,7 @@ func TestGatewayTranslatesRequestAndResponse(t *testing.T) {
 	assert.Equal(t, "/users", got.Resource)
 	assert.Equal(t, "/users", got.RequestContext.ResourcePath)
 	assert.Equal(t, http.MethodPost, got.HTTPMethod)
-	assert.Equal(t, `{"name":"Ada"}`, got.Body)
+	assert.Equal(t, `{"name":"Ada"}`, got.Body) //nolint:testifylint // encoded-compare: byte for byte, not just equal JSON.
 	assert.False(t, got.IsBase64Encoded)
 	assert.Equal(t, "true", got.QueryStringParameters["dryRun"])
 	assert.Equal(t, "application/json", got.Headers["Content-Type"])

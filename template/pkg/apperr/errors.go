@@ -1,7 +1,11 @@
-// Package domain holds the service's core types and the errors that every
-// layer uses to describe what went wrong, independently of transport
-// (HTTP) or storage (DynamoDB).
-package domain
+// Package apperr holds the errors that every layer uses to say what went
+// wrong, independently of transport (HTTP) and storage (DynamoDB): a few
+// sentinels and ValidationError. Lower layers wrap them with %w and context;
+// pkg/middleware maps them to HTTP status codes with errors.Is and errors.As.
+//
+// It imports nothing from this module, so that both internal/ packages and
+// pkg/middleware can depend on it.
+package apperr
 
 import "errors"
 
