@@ -35,7 +35,25 @@ VERSIONS: dict[str, str] = {
     f"{SDK}/feature/dynamodb/expression": "v1.10.9",
     f"{SDK}/service/dynamodbstreams": "v1.47.0",
     f"{SDK}/service/internal/endpoint-discovery": "v1.13.12",
+    f"{SDK}/service/s3": "v1.114.10",
+    f"{SDK}/feature/s3/transfermanager": "v0.5.7",
+    f"{SDK}/aws/protocol/eventstream": "v1.7.27",
+    f"{SDK}/service/internal/checksum": "v1.11.13",
+    f"{SDK}/service/internal/s3shared": "v1.20.12",
+    f"{SDK}/service/sqs": "v1.53.0",
+    f"{SDK}/service/sns": "v1.48.0",
+    f"{SDK}/service/secretsmanager": "v1.50.12",
+    "github.com/aws/aws-secretsmanager-caching-go/v2": "v2.2.0",
+    f"{SDK}/service/ssm": "v1.82.1",
 }
+
+DYNAMODB = (
+    f"{SDK}/service/dynamodb",
+    f"{SDK}/feature/dynamodb/attributevalue",
+    f"{SDK}/feature/dynamodb/expression",
+)
+DYNAMODB_INDIRECT = (f"{SDK}/service/dynamodbstreams", f"{SDK}/service/internal/endpoint-discovery")
+SMITHY = "github.com/aws/smithy-go"
 
 
 class Feature(NamedTuple):
@@ -65,14 +83,25 @@ FEATURES: dict[str, Feature] = {
             "github.com/aws/smithy-go",
         ),
     ),
-    "dynamodb": Feature(
-        direct=(
-            f"{SDK}/service/dynamodb",
-            f"{SDK}/feature/dynamodb/attributevalue",
-            f"{SDK}/feature/dynamodb/expression",
+    # The users example: repository over DynamoDB.
+    "users": Feature(direct=DYNAMODB, indirect=DYNAMODB_INDIRECT),
+    # The service packages under internal/ (extensions/services.py), by aws_services key.
+    "dynamodb": Feature(direct=(*DYNAMODB, SMITHY), indirect=DYNAMODB_INDIRECT),
+    "s3": Feature(
+        direct=(f"{SDK}/service/s3", f"{SDK}/feature/s3/transfermanager", SMITHY),
+        indirect=(
+            f"{SDK}/aws/protocol/eventstream",
+            f"{SDK}/service/internal/checksum",
+            f"{SDK}/service/internal/s3shared",
         ),
-        indirect=(f"{SDK}/service/dynamodbstreams", f"{SDK}/service/internal/endpoint-discovery"),
     ),
+    "sqs": Feature(direct=(f"{SDK}/service/sqs",), indirect=()),
+    "sns": Feature(direct=(f"{SDK}/service/sns",), indirect=()),
+    "secretsmanager": Feature(
+        direct=(f"{SDK}/service/secretsmanager", "github.com/aws/aws-secretsmanager-caching-go/v2", SMITHY),
+        indirect=(),
+    ),
+    "ssm": Feature(direct=(f"{SDK}/service/ssm",), indirect=()),
 }
 
 

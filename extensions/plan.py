@@ -13,6 +13,7 @@ from typing import Any
 from . import gomod
 from .events import CATALOGUE, USERS_ROUTES, EventKind, Route
 from .naming import env_name, go_type_name, pascal
+from .services import SERVICES
 
 GOARCH = {"arm64": "arm64", "x86_64": "amd64"}
 CDK_ARCHITECTURE = {"arm64": "ARM_64", "x86_64": "X86_64"}
@@ -36,7 +37,19 @@ def _route(route: Route, kind_dir: str) -> dict[str, str]:
     }
 
 
-def function_plan(answer: Mapping[str, Any], *, crud: bool) -> dict[str, Any]:
+def function_services(answer: Mapping[str, Any], aws_services: list[str], *, crud: bool) -> list[str]:
+    """The AWS services a function uses: its own `services` list, or every chosen one.
+
+    The users example talks to DynamoDB through its repository and to nothing else.
+    """
+    if crud:
+        return ["dynamodb"]
+    wanted = answer.get("services")
+    chosen = aws_services if wanted is None else wanted
+    return [key for key in SERVICES if key in chosen]
+
+
+def function_plan(answer: Mapping[str, Any], *, crud: bool, aws_services: list[str]) -> dict[str, Any]:
     """Everything the files need to know about one function."""
     kind: EventKind = CATALOGUE[answer["event"]]
     name = answer["name"]
@@ -44,13 +57,15 @@ def function_plan(answer: Mapping[str, Any], *, crud: bool) -> dict[str, Any]:
     # The users example is a variant of its kind: same kind, its own handler and samples.
     kind_dir = f"kinds/{kind.key}/users" if crud else f"kinds/{kind.key}"
     routes = USERS_ROUTES if crud else kind.routes
+    services = function_services(answer, aws_services, crud=crud)
     return {
         "name": name,
         "event": kind.key,
         "memory": int(answer.get("memory") or kind.memory),
         "timeout": int(answer.get("timeout") or kind.timeout),
         "crud": crud,
-        "uses_table": crud,
+        "services": [vars(SERVICES[key]) for key in services],
+        "service_keys": services,
         "type_name": type_name,  # Go prefix: APIHandler, NewAPIHandler, TestAPIHandler...
         "handler_type": f"{type_name}Handler",
         "go_file": name.replace("-", "_"),  # internal/handler/<go_file>.go
@@ -72,12 +87,12 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
     crud_name = ""
     if answers.get("example_crud"):
         crud_name = next((f["name"] for f in functions_answer if f.get("event") == "apigw-rest"), "")
-    functions = [function_plan(f, crud=f["name"] == crud_name) for f in functions_answer]
-    services = list(answers.get("aws_services") or [])
-    table = "dynamodb" in services
-    features = ["lambda"]
-    if crud_name:
-        features += ["aws", "dynamodb"]
+    aws_services = [key for key in SERVICES if key in (answers.get("aws_services") or [])]
+    functions = [function_plan(f, crud=f["name"] == crud_name, aws_services=aws_services) for f in functions_answer]
+    used = [key for key in SERVICES if any(key in f["service_keys"] for f in functions)]
+    # The Go packages under internal/: the users example brings its own repository instead.
+    packages = [key for key in SERVICES if any(key in f["service_keys"] for f in functions if not f["crud"])]
+    features = ["lambda", *(["aws"] if used else []), *(["users"] if crud_name else []), *packages]
     architecture = answers.get("architecture", "arm64")
     runtime = answers.get("runtime", "provided.al2023")
     return {
@@ -85,11 +100,12 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "function_names": [f["name"] for f in functions],
         "kinds": sorted({f["event"] for f in functions}),
         "crud_function": crud_name,
-        "table": table,
-        # With no function reading it yet, a table is still granted to every function so
-        # users can start on their own data code; the users example is granted alone.
-        "table_users": [f["name"] for f in functions if f["uses_table"]]
-        or ([f["name"] for f in functions] if table else []),
+        # Resources exist for the services some function uses; each is granted to those only.
+        "services": [vars(SERVICES[key]) for key in used],
+        "service_keys": used,
+        "service_packages": packages,
+        "table": "dynamodb" in used,
+        "table_users": [f["name"] for f in functions if "dynamodb" in f["service_keys"]],
         "goarch": GOARCH[architecture],
         "cdk_architecture": CDK_ARCHITECTURE[architecture],
         "cdk_runtime": CDK_RUNTIME[runtime],

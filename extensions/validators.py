@@ -13,6 +13,7 @@ from typing import Any
 
 from .events import CATALOGUE
 from .naming import go_type_name
+from .services import SERVICES
 
 PROJECT_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 FUNCTION_NAME = PROJECT_NAME
@@ -22,7 +23,7 @@ MODULE_FIRST_ELEMENT = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 MODULE_ELEMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)}
 
-FUNCTION_KEYS = {"name", "event", "memory", "timeout"}
+FUNCTION_KEYS = {"name", "event", "memory", "timeout", "services"}
 # internal/handler/<name>.go must not clash with the package's shared files, and Go reads a
 # _test, _<GOOS> or _<GOARCH> file-name suffix as a build constraint.
 RESERVED_FUNCTION_NAMES = {"doc", "handler"}
@@ -93,8 +94,8 @@ def events_error(value: Any) -> str:
     return ""
 
 
-def functions_error(value: Any) -> str:
-    """Check the ``functions`` answer: a list of {name, event, memory?, timeout?} mappings."""
+def functions_error(value: Any, aws_services: Any = None) -> str:
+    """Check the ``functions`` answer: a list of {name, event, memory?, timeout?, services?}."""
     example = "e.g. [{name: api, event: apigw-rest, memory: 1024, timeout: 30}]"
     if not isinstance(value, list) or not value:
         return f"give a non-empty list of functions, {example}"
@@ -137,6 +138,19 @@ def functions_error(value: Any) -> str:
                 continue
             if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
                 return f"{where}.{key} must be a whole number from {low} to {high} {unit}; got {number!r}"
+        services = item.get("services")
+        if services is not None:
+            chosen = list(aws_services or [])
+            if not isinstance(services, list) or any(s not in chosen for s in services):
+                allowed = ", ".join(chosen) or "none chosen"
+                return f"{where}.services must list services chosen in aws_services ({allowed}); got {services!r}"
+    return ""
+
+
+def aws_services_error(value: Any) -> str:
+    unknown = [key for key in value or [] if key not in SERVICES]
+    if unknown:
+        return f"unknown AWS services {unknown}; known: {', '.join(SERVICES)}"
     return ""
 
 
@@ -158,5 +172,6 @@ FILTERS = {
     "single_line_error": single_line_error,
     "events_error": events_error,
     "functions_error": functions_error,
+    "aws_services_error": aws_services_error,
     "example_crud_error": example_crud_error,
 }

@@ -9,6 +9,7 @@ import yaml
 
 from extensions import gomod, naming, plan
 from extensions.events import CATALOGUE, USERS_ROUTES
+from extensions.services import SERVICES
 
 pytestmark = pytest.mark.unit
 
@@ -79,6 +80,8 @@ def test_default_plan() -> None:
     assert [(r["method"], r["path"]) for r in api["routes"]] == [(r.method, r.path) for r in USERS_ROUTES]
     assert result["crud_function"] == "api"
     assert result["table_users"] == ["api"]
+    assert result["service_keys"] == ["dynamodb"]
+    assert result["service_packages"] == []  # the users example brings its own repository
     assert result["goarch"] == "arm64"
     assert result["cdk_architecture"] == "ARM_64"
     assert result["cdk_runtime"] == "PROVIDED_AL2023"
@@ -123,3 +126,34 @@ def test_gomod_features_reference_pinned_versions() -> None:
     indirect = {e["path"] for e in requirements["indirect"]}
     assert not direct & indirect
     assert [e["path"] for e in requirements["direct"]] == sorted(direct)
+
+
+def test_functions_use_their_services_only() -> None:
+    answers = {
+        **DEFAULT_ANSWERS,
+        "example_crud": False,
+        "aws_services": ["s3", "dynamodb", "ssm"],
+        "functions": [
+            {"name": "api", "event": "apigw-rest"},
+            {"name": "uploader", "event": "apigw-rest", "services": ["s3"]},
+            {"name": "plain", "event": "apigw-rest", "services": []},
+        ],
+    }
+    result = plan.build_plan(answers)
+    api, uploader, plain = result["functions"]
+    assert api["service_keys"] == ["dynamodb", "s3", "ssm"]  # catalogue order, not answer order
+    assert uploader["service_keys"] == ["s3"]
+    assert [s["env"] for s in uploader["services"]] == ["BUCKET_NAME"]
+    assert plain["service_keys"] == []
+    assert result["service_packages"] == ["dynamodb", "s3", "ssm"]
+    direct = {e["path"] for e in result["go_require"]["direct"]}
+    assert "github.com/aws/aws-sdk-go-v2/service/ssm" in direct
+    assert "github.com/aws/aws-sdk-go-v2/feature/s3/transfermanager" in direct
+
+
+def test_services_catalogue_matches_the_question_and_go_modules() -> None:
+    assert sorted(COPIER["aws_services"]["choices"].values()) == sorted(SERVICES)
+    for key in SERVICES:
+        assert key in gomod.FEATURES, key
+        folder = f"{{{{ '{SERVICES[key].package}' if '{key}' in plan.service_packages else '' }}}}"
+        assert (ROOT / "template" / "internal" / folder).is_dir(), folder

@@ -19,6 +19,8 @@ from typing import Any
 import boto3
 import pytest
 
+from .conftest import generate
+
 pytestmark = pytest.mark.runtime
 
 
@@ -179,3 +181,37 @@ def test_dev_serves_the_users_api(default_project: Path, aws_env: dict[str, str]
     finally:
         os.killpg(server.pid, signal.SIGINT)
         server.wait(timeout=30)
+
+
+ALL_SERVICES = ["dynamodb", "s3", "sqs", "sns", "secretsmanager", "ssm"]
+
+
+def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: str) -> None:
+    """The generated integration tests of all six service packages pass against moto."""
+    project = generate(copie, example_crud=False, aws_services=ALL_SERVICES)
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    done = subprocess.run(
+        ["go", "test", "-race", "-count=1", "-tags", "integration", "-json", "./internal/..."],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    failed = sorted({e["Test"] for e in events if e.get("Action") == "fail" and e.get("Test")})
+    assert done.returncode == 0, failed or done.stderr[-3000:]
+    passed = {e["Test"].split("/")[0] for e in events if e.get("Action") == "pass" and e.get("Test")}
+    integration = {name for name in passed if "Integration" in name}
+    packages = {e["Package"].rsplit("/", 1)[-1] for e in events if e.get("Test") in integration}
+    assert packages == {"table", "objects", "queue", "topic", "secrets", "params"}, sorted(integration)
+    skipped = {e["Test"] for e in events if e.get("Action") == "skip" and "Integration" in e.get("Test", "")}
+    assert not skipped

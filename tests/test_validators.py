@@ -126,6 +126,18 @@ def test_functions_rejects_go_type_collisions() -> None:
     )
 
 
+def test_function_services_must_be_chosen() -> None:
+    functions = [{"name": "api", "event": "apigw-rest", "services": ["s3"]}]
+    assert v.functions_error(functions, ["s3", "sqs"]) == ""
+    assert "must list services chosen in aws_services (sqs)" in v.functions_error(functions, ["sqs"])
+    assert "none chosen" in v.functions_error(functions, [])
+
+
+def test_aws_services() -> None:
+    assert v.aws_services_error(["dynamodb", "ssm"]) == ""
+    assert "unknown AWS services ['kafka']" in v.aws_services_error(["kafka"])
+
+
 def test_example_crud() -> None:
     functions = [GOOD_FUNCTION]
     assert v.example_crud_error(True, ["dynamodb"], functions) == ""

@@ -1,0 +1,33 @@
+"""The AWS service catalogue: what each `aws_services` answer adds to a generated project.
+
+One entry per service: the Go package under internal/ that wraps it, the environment variable that
+names its resource in Lambda, and the Go module feature (extensions/gomod.py) it needs. The CDK
+side (resource and least-privilege grant) reads the same keys from lib/service-config.ts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AwsService:
+    key: str  # the answer value
+    package: str  # Go package: internal/<package>
+    constructor: str  # <package>.<constructor>(ctx, cfg) builds the wrapper from the environment
+    go_type: str  # the wrapper type, <package>.<go_type>
+    env: str  # environment variable naming the resource
+    field: str  # field name in a handler's dependencies
+
+
+SERVICES: dict[str, AwsService] = {
+    service.key: service
+    for service in (
+        AwsService("dynamodb", "table", "NewFromConfig", "Table", "TABLE_NAME", "Table"),
+        AwsService("s3", "objects", "NewFromConfig", "Store", "BUCKET_NAME", "Objects"),
+        AwsService("sqs", "queue", "NewFromConfig", "Queue", "QUEUE_URL", "Queue"),
+        AwsService("sns", "topic", "NewFromConfig", "Topic", "TOPIC_ARN", "Topic"),
+        AwsService("secretsmanager", "secrets", "NewFromConfig", "Secret", "SECRET_ID", "Secret"),
+        AwsService("ssm", "params", "NewFromConfig", "Parameter", "PARAMETER_NAME", "Parameter"),
+    )
+}
