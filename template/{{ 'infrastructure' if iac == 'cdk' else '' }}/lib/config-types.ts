@@ -12,6 +12,14 @@ export type Architecture = 'arm64' | 'x86_64';
 
 export type Runtime = 'provided.al2023' | 'provided.al2';
 
+/**
+ * Where each function's `bootstrap` comes from:
+ * - `prebuilt`: the Makefile builds `build/<name>/bootstrap` (`make build`); synth needs no Go.
+ * - `go-function`: `GoFunction` (@aws-cdk/aws-lambda-go-alpha, experimental) compiles
+ *   `cmd/<name>` with the local Go toolchain at synth, with the Makefile's flags.
+ */
+export type Bundling = 'prebuilt' | 'go-function';
+
 /** Levels both Go's log/slog (LOG_LEVEL) and Lambda's JSON log filtering understand. */
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
@@ -67,8 +75,14 @@ export interface ServiceConfig {
   projectName: string;
   architecture: Architecture;
   runtime: Runtime;
+  bundling: Bundling;
   /** X-Ray active tracing for functions and API stages. */
   tracing: boolean;
+  /**
+   * CloudWatch alarms (lib/alarms.ts): errors and throttles of every function.
+   * No alarm actions: add an SNS topic or other action where you route alerts.
+   */
+  alarms: boolean;
   logLevel: LogLevel;
   logRetentionDays: LogRetentionDays;
   /**
@@ -79,6 +93,12 @@ export interface ServiceConfig {
    * account-wide singleton.
    */
   apiAccessLogging?: boolean;
+  /**
+   * ERROR-level execution logs for every method of the REST API stages.
+   * Off by default, for the same reason as `apiAccessLogging`: API Gateway
+   * needs the account's CloudWatch Logs role for them too.
+   */
+  apiExecutionLogging?: boolean;
   /** Present when the service has a DynamoDB table. */
   table?: TableConfig;
   functions: FunctionConfig[];

@@ -1,18 +1,21 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, StackProps, Tags } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ServiceAlarms } from './alarms';
 import type { FunctionConfig, ServiceConfig } from './config-types';
+import { type GoSource, newGoLambda } from './go-lambda';
 import { wireFunction } from './kinds';
 import { pascalCase } from './naming';
 
 export interface ServiceStackProps extends StackProps {
   config: ServiceConfig;
-  /** Directory holding `<function name>/bootstrap` (the Makefile's build/ directory). */
+  /** Bundling `prebuilt`: the directory holding `<function name>/bootstrap` (the Makefile's build/). */
   assetRoot: string;
+  /** Bundling `go-function`: the Go module root, holding go.mod and `cmd/<function name>/`. */
+  projectRoot: string;
 }
 
 const RUNTIMES: Record<ServiceConfig['runtime'], lambda.Runtime> = {
@@ -27,6 +30,27 @@ const ARCHITECTURES: Record<ServiceConfig['architecture'], lambda.Architecture> 
 
 const RESERVED_ENV = ['TABLE_NAME', 'LOG_LEVEL'];
 
+/** The table's global secondary indexes; grants name them instead of `index/*`. */
+const TABLE_INDEXES = ['GSI1'];
+
+/**
+ * What `usesTable` grants: item reads and writes, queries and scans, on the
+ * table and its indexes. Transactions need no action of their own
+ * (TransactWriteItems is authorized per item as PutItem, UpdateItem,
+ * DeleteItem or ConditionCheckItem).
+ */
+const TABLE_DATA_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
 /**
  * The service: an optional single-table DynamoDB table and one Go Lambda
  * function per `config.functions` entry, each wired to its trigger by the
@@ -35,9 +59,11 @@ const RESERVED_ENV = ['TABLE_NAME', 'LOG_LEVEL'];
 export class ServiceStack extends Stack {
   readonly table?: dynamodb.TableV2;
   readonly functions: ReadonlyMap<string, lambda.Function>;
+  /** Present when `config.alarms` is on. */
+  readonly alarms?: ServiceAlarms;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
-    const { config, assetRoot, ...stackProps } = props;
+    const { config, assetRoot, projectRoot, ...stackProps } = props;
     super(scope, id, {
       description: `${config.projectName}: Go Lambda functions (provided runtime)`,
       ...stackProps,
@@ -49,13 +75,11 @@ export class ServiceStack extends Stack {
       this.table = new dynamodb.TableV2(this, 'Table', {
         partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
         sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
-        globalSecondaryIndexes: [
-          {
-            indexName: 'GSI1',
-            partitionKey: { name: 'GSI1PK', type: dynamodb.AttributeType.STRING },
-            sortKey: { name: 'GSI1SK', type: dynamodb.AttributeType.STRING },
-          },
-        ],
+        globalSecondaryIndexes: TABLE_INDEXES.map((indexName) => ({
+          indexName,
+          partitionKey: { name: `${indexName}PK`, type: dynamodb.AttributeType.STRING },
+          sortKey: { name: `${indexName}SK`, type: dynamodb.AttributeType.STRING },
+        })),
         billing: dynamodb.Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         deletionProtection: config.table.deletionProtection,
@@ -63,23 +87,26 @@ export class ServiceStack extends Stack {
       });
     }
 
+    if (config.alarms) {
+      this.alarms = new ServiceAlarms(this);
+    }
+
     const functions = new Map<string, lambda.Function>();
     for (const fnConfig of config.functions) {
-      const fn = this.createFunction(config, fnConfig, assetRoot);
+      const fn = this.createFunction(config, fnConfig, { bundling: config.bundling, assetRoot, projectRoot });
       functions.set(fnConfig.name, fn);
-      wireFunction({ stack: this, service: config, config: fnConfig, fn, table: this.table });
+      this.alarms?.forFunction(fnConfig.name, fn);
+      wireFunction({ stack: this, service: config, config: fnConfig, fn, table: this.table, alarms: this.alarms });
     }
     this.functions = functions;
   }
 
-  private createFunction(config: ServiceConfig, fnConfig: FunctionConfig, assetRoot: string): lambda.Function {
+  /**
+   * One function with its log group and role. Everything here is the same for
+   * both bundling modes; `newGoLambda` only chooses where the code comes from.
+   */
+  private createFunction(config: ServiceConfig, fnConfig: FunctionConfig, source: GoSource): lambda.Function {
     const id = pascalCase(fnConfig.name);
-    const codeDir = path.join(assetRoot, fnConfig.name);
-    if (!fs.existsSync(path.join(codeDir, 'bootstrap'))) {
-      throw new Error(
-        `function '${fnConfig.name}': ${path.join(codeDir, 'bootstrap')} not found; build the functions first (make build)`,
-      );
-    }
     const logLevel = fnConfig.logLevel ?? config.logLevel;
 
     const environment: Record<string, string> = { ...fnConfig.environment, LOG_LEVEL: logLevel };
@@ -92,12 +119,21 @@ export class ServiceStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const fn = new lambda.Function(this, `${id}Function`, {
+    // An own role instead of the default one with AWSLambdaBasicExecutionRole,
+    // whose logs:* actions apply to every log group of the account: this one
+    // may only write to the function's own log group (which the stack creates,
+    // so no logs:CreateLogGroup).
+    const role = new iam.Role(this, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${config.projectName} ${fnConfig.name} function`,
+    });
+    logGroup.grantWrite(role);
+
+    const fn = newGoLambda(this, `${id}Function`, fnConfig.name, source, {
       description: `${config.projectName} ${fnConfig.name} (${fnConfig.kind})`,
       runtime: RUNTIMES[config.runtime],
       architecture: ARCHITECTURES[config.architecture],
-      handler: 'bootstrap',
-      code: lambda.Code.fromAsset(codeDir),
+      role,
       memorySize: fnConfig.memorySize,
       timeout: Duration.seconds(fnConfig.timeoutSeconds),
       environment,
@@ -108,8 +144,25 @@ export class ServiceStack extends Stack {
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
     });
 
-    if (fnConfig.usesTable && this.table) {
-      this.table.grantReadWriteData(fn);
+    if (config.tracing) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which support no ' +
+          'resource-level permissions: "*" is their only resource (as in AWSXRayDaemonWriteAccess). ' +
+          'A jest test checks that no other statement of the role uses "*".',
+      });
+    }
+
+    const table = this.table;
+    if (fnConfig.usesTable && table) {
+      // Like table.grantReadWriteData(fn), but on the named indexes instead of
+      // `<table>/index/*`, and without stream and DescribeTable actions.
+      iam.Grant.addToPrincipal({
+        grantee: fn,
+        actions: TABLE_DATA_ACTIONS,
+        resourceArns: [table.tableArn, ...TABLE_INDEXES.map((index) => `${table.tableArn}/index/${index}`)],
+      });
     }
     return fn;
   }

@@ -1,133 +1,22 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { App, CfnElement } from 'aws-cdk-lib';
+import { CfnElement } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import { Match, Template } from 'aws-cdk-lib/assertions';
-import type { ServiceConfig } from '../lib/config-types';
+import { Match } from 'aws-cdk-lib/assertions';
 import { exposedId, pascalCase } from '../lib/naming';
 import { serviceConfig } from '../lib/service-config';
-import { ServiceStack } from '../lib/service-stack';
-
-// ---------------------------------------------------------------- helpers
-
-const tempDirs: string[] = [];
-afterAll(() => {
-  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** Stand-in for the Makefile's build/ directory: <name>/bootstrap per function. */
-function fakeAssetRoot(names: string[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'service-stack-test-'));
-  tempDirs.push(dir);
-  for (const name of names) {
-    fs.mkdirSync(path.join(dir, name));
-    fs.writeFileSync(path.join(dir, name, 'bootstrap'), `fake ${name} binary\n`);
-  }
-  return dir;
-}
-
-// Synthesize with the same feature flags as `cdk synth` (cdk.json's context).
-const cdkJsonContext = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8')).context;
-
-function synth(config: ServiceConfig, assetRoot = fakeAssetRoot(config.functions.map((f) => f.name))) {
-  const app = new App({ context: cdkJsonContext });
-  const stack = new ServiceStack(app, 'TestStack', { config, assetRoot });
-  return { stack, template: Template.fromStack(stack) };
-}
-
-function logicalId(stack: ServiceStack, childId: string): string {
-  const child = stack.node.findChild(childId);
-  return stack.getLogicalId(child.node.defaultChild as CfnElement);
-}
-
-function functionLogicalId(stack: ServiceStack, name: string): string {
-  return logicalId(stack, `${pascalCase(name)}Function`);
-}
-
-function roleLogicalId(stack: ServiceStack, name: string): string {
-  const fn = stack.functions.get(name);
-  if (!fn?.role) throw new Error(`no role for ${name}`);
-  return stack.getLogicalId(fn.role.node.defaultChild as CfnElement);
-}
-
-type Props = Record<string, any>;
-
-function resourcesOfType(template: Template, type: string): Record<string, Props> {
-  return template.findResources(type);
-}
-
-/** All statements of the IAM policies attached to a role. */
-function statementsOfRole(template: Template, roleId: string): Props[] {
-  const statements: Props[] = [];
-  for (const policy of Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))) {
-    const roles: unknown[] = policy.Properties.Roles ?? [];
-    if (roles.some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId }))) {
-      statements.push(...policy.Properties.PolicyDocument.Statement);
-    }
-  }
-  return statements;
-}
-
-/** All actions granted to a role by the IAM policies attached to it. */
-function actionsOfRole(template: Template, roleId: string): string[] {
-  return statementsOfRole(template, roleId).flatMap((st) => [st.Action].flat());
-}
-
-/** `METHOD /path` for every method of a REST API, rebuilt from the template. */
-function routesOf(template: Template, restApiId: string): string[] {
-  const resources = resourcesOfType(template, 'AWS::ApiGateway::Resource');
-  const pathOf = (resourceRef: unknown): string => {
-    if (JSON.stringify(resourceRef) === JSON.stringify({ 'Fn::GetAtt': [restApiId, 'RootResourceId'] })) return '';
-    const id = (resourceRef as { Ref: string }).Ref;
-    const resource = resources[id];
-    return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
-  };
-  return Object.values(resourcesOfType(template, 'AWS::ApiGateway::Method'))
-    .filter((m) => m.Properties.RestApiId.Ref === restApiId)
-    .map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`)
-    .sort();
-}
-
-// ---------------------------------------------------------------- fixture
-
-const fixture: ServiceConfig = {
-  projectName: 'fixture-service',
-  architecture: 'arm64',
-  runtime: 'provided.al2023',
-  tracing: true,
-  logLevel: 'INFO',
-  logRetentionDays: 30,
-  table: { deletionProtection: false },
-  functions: [
-    {
-      name: 'api',
-      kind: 'apigw-rest',
-      memorySize: 256,
-      timeoutSeconds: 10,
-      usesTable: true,
-      routes: [
-        { method: 'GET', path: '/users' },
-        { method: 'POST', path: '/users' },
-        { method: 'GET', path: '/users/{userId}' },
-        { method: 'PUT', path: '/users/{userId}' },
-        { method: 'DELETE', path: '/users/{userId}' },
-      ],
-    },
-    {
-      name: 'hello',
-      kind: 'apigw-rest',
-      memorySize: 128,
-      timeoutSeconds: 5,
-      usesTable: false,
-      environment: { GREETING: 'hi' },
-      routes: [
-        { method: 'GET', path: '/hello' },
-        { method: 'POST', path: '/hello' },
-      ],
-    },
-  ],
-};
+import {
+  PROJECT_ROOT,
+  type Props,
+  actionsOfRole,
+  fakeAssetRoot,
+  fixture,
+  functionLogicalId,
+  logicalId,
+  resourcesOfType,
+  roleLogicalId,
+  routesOf,
+  statementsOfRole,
+  synth,
+} from './helpers';
 
 describe('fixture: api (users CRUD on the table) + hello', () => {
   const { stack, template } = synth(fixture);
@@ -220,7 +109,7 @@ describe('fixture: api (users CRUD on the table) + hello', () => {
     });
   });
 
-  test('api role may read and write the table (and its indexes), through a grant', () => {
+  test('api role may read and write the table and its GSI1 index, nothing more', () => {
     const apiRole = roleLogicalId(stack, 'api');
     const statements = statementsOfRole(template, apiRole);
     const dynamo = statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
@@ -234,12 +123,45 @@ describe('fixture: api (users CRUD on the table) + hello', () => {
       'dynamodb:Query',
       'dynamodb:BatchWriteItem',
     ]));
+    expect(dynamo[0].Action).not.toEqual(expect.arrayContaining(['dynamodb:DescribeTable']));
+    expect(dynamo[0].Action.filter((a: string) => /Stream|Records|ShardIterator|\*/.test(a))).toEqual([]);
     expect(dynamo[0].Resource).toEqual([
       { 'Fn::GetAtt': [tableId, 'Arn'] },
-      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/*']] },
+      { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/GSI1']] },
     ]);
     // X-Ray permissions come with active tracing.
     expect(actionsOfRole(template, apiRole)).toEqual(expect.arrayContaining(['xray:PutTraceSegments']));
+  });
+
+  test('own roles: no managed policy, logs only into the function\'s own log group', () => {
+    template.resourceCountIs('AWS::IAM::Role', 2);
+    template.allResourcesProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+        Version: '2012-10-17',
+      },
+      ManagedPolicyArns: Match.absent(),
+    });
+    for (const [name, logGroup] of [['api', 'ApiLogGroup'], ['hello', 'HelloLogGroup']]) {
+      const logs = statementsOfRole(template, roleLogicalId(stack, name))
+        .filter((st) => [st.Action].flat().some((a: string) => a.startsWith('logs:')));
+      expect(logs).toEqual([{
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [logicalId(stack, logGroup), 'Arn'] },
+      }]);
+    }
+  });
+
+  test('the only "*" resource is X-Ray\'s (acknowledged as AwsSolutions-IAM5[Resource::*])', () => {
+    for (const name of ['api', 'hello']) {
+      const wildcard = statementsOfRole(template, roleLogicalId(stack, name)).filter((st) => JSON.stringify(st.Resource).includes('*'));
+      expect(wildcard).toEqual([{
+        Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+        Effect: 'Allow',
+        Resource: '*',
+      }]);
+    }
   });
 
   test('hello role gets no DynamoDB permission', () => {
@@ -284,6 +206,25 @@ describe('fixture: api (users CRUD on the table) + hello', () => {
       'PUT /users/{userId}',
     ]);
     expect(routesOf(template, helloRest)).toEqual(['GET /hello', 'POST /hello']);
+  });
+
+  test('every method has the API\'s request validator and declares its path parameters', () => {
+    template.resourceCountIs('AWS::ApiGateway::RequestValidator', 2);
+    for (const rest of [apiRest, helloRest]) {
+      const validators = Object.keys(template.findResources('AWS::ApiGateway::RequestValidator', {
+        Properties: { RestApiId: { Ref: rest }, ValidateRequestBody: true, ValidateRequestParameters: true },
+      }));
+      expect(validators).toHaveLength(1);
+      const methods = template.findResources('AWS::ApiGateway::Method', { Properties: { RestApiId: { Ref: rest } } });
+      for (const method of Object.values(methods)) {
+        expect(method.Properties.RequestValidatorId).toEqual({ Ref: validators[0] });
+      }
+    }
+    const withUserId = Object.values(template.findResources('AWS::ApiGateway::Method', {
+      Properties: { RequestParameters: { 'method.request.path.userId': true } },
+    }));
+    expect(withUserId.map((m) => m.Properties.HttpMethod).sort()).toEqual(['DELETE', 'GET', 'PUT']);
+    template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { RequestParameters: Match.absent() }, 4);
   });
 
   test('every method is a Lambda proxy integration to its own function', () => {
@@ -351,7 +292,11 @@ describe('variants', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
-    template.resourceCountIs('AWS::IAM::Policy', 0);
+    // Only its own log group: no table, no X-Ray.
+    template.resourceCountIs('AWS::IAM::Policy', 1);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] })] },
+    });
   });
 
   test('provided.al2 still synthesizes, with CDK\'s deprecation warning', () => {
@@ -370,6 +315,15 @@ describe('variants', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })],
     });
+  });
+
+  test('optional API execution logging (ERROR, without request data)', () => {
+    const { template } = synth({ ...fixture, apiExecutionLogging: true });
+    template.allResourcesProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false }],
+    });
+    const { template: off } = synth(fixture);
+    off.allResourcesProperties('AWS::ApiGateway::Stage', { MethodSettings: Match.absent() });
   });
 
   test('optional API access logging', () => {
@@ -400,6 +354,17 @@ describe('variants', () => {
     );
   });
 
+  test('greedy path parameters are declared too', () => {
+    const { template } = synth({
+      ...fixture,
+      functions: [{ ...fixture.functions[1], routes: [{ method: 'ANY', path: '/files/{bucket}/{key+}' }] }],
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'ANY',
+      RequestParameters: { 'method.request.path.bucket': true, 'method.request.path.key': true },
+    });
+  });
+
   test('root route', () => {
     const { stack, template } = synth({
       ...fixture,
@@ -411,7 +376,7 @@ describe('variants', () => {
 
 describe('configuration errors are reported at synth', () => {
   test('missing bootstrap', () => {
-    expect(() => synth(fixture, fakeAssetRoot(['api']))).toThrow(/hello\/bootstrap not found; build the functions first/);
+    expect(() => synth(fixture, { assetRoot: fakeAssetRoot(['api']) })).toThrow(/hello\/bootstrap not found; build the functions first/);
   });
   test('function uses the table but there is none', () => {
     expect(() => synth({ ...fixture, table: undefined })).toThrow(/'api' uses the table but the service has no table/);
@@ -450,7 +415,8 @@ describe('naming', () => {
 // ---------------------------------------------------------------- this project's own answers
 
 describe('generated service-config.ts', () => {
-  const { stack, template } = synth(serviceConfig);
+  // The project's own go.mod and cmd/<name>/ for bundling go-function (not compiled here).
+  const { stack, template } = synth(serviceConfig, { projectRoot: PROJECT_ROOT });
 
   test.each(serviceConfig.functions.map((f) => [f.name, f] as const))('function %s', (name, fn) => {
     const props = template.toJSON().Resources[functionLogicalId(stack, name)].Properties;
@@ -476,5 +442,9 @@ describe('generated service-config.ts', () => {
 
   test('table matches the config', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', serviceConfig.table ? 1 : 0);
+  });
+
+  test('alarms match the config', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', serviceConfig.alarms ? 2 * serviceConfig.functions.length : 0);
   });
 });

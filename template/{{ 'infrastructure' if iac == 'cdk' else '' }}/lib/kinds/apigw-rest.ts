@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ApiGwRestFunctionConfig } from '../config-types';
@@ -8,6 +8,11 @@ import type { KindContext } from './types';
 /**
  * One API Gateway REST API per function, Lambda proxy integration on each
  * configured route, stage `prod`. Output: `<Name>ApiUrl` (`ApiUrl` for `api`).
+ *
+ * Every method has a request validator and declares its path parameters as
+ * required. Bodies are validated by the Go handlers (400 naming the field):
+ * API Gateway validates a body only against a request model, and none is
+ * declared, so the handlers stay the single source of truth.
  */
 export function wireApiGwRest({ stack, service, config, fn }: KindContext<ApiGwRestFunctionConfig>): void {
   if (config.routes.length === 0) {
@@ -37,7 +42,14 @@ export function wireApiGwRest({ stack, service, config, fn }: KindContext<ApiGwR
       stageName: 'prod',
       tracingEnabled: service.tracing,
       ...accessLogs,
+      ...(service.apiExecutionLogging
+        ? { loggingLevel: apigateway.MethodLoggingLevel.ERROR, dataTraceEnabled: false }
+        : {}),
     },
+  });
+  const requestValidator = api.addRequestValidator('RequestValidator', {
+    validateRequestParameters: true,
+    validateRequestBody: true,
   });
 
   // One invoke permission for the whole API instead of one (or two) per
@@ -47,8 +59,12 @@ export function wireApiGwRest({ stack, service, config, fn }: KindContext<ApiGwR
     if (!route.path.startsWith('/')) {
       throw new Error(`function '${config.name}': route path '${route.path}' must start with '/'`);
     }
-    api.root.resourceForPath(route.path).addMethod(route.method, integration);
+    api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+      requestValidator,
+      requestParameters: pathParameters(route.path),
+    });
   }
+  acknowledgeNagFindings(api, service);
 
   // RestApi always adds an `<id>Endpoint<hash>` output with the same URL;
   // drop it so the named output below is the only one.
@@ -57,4 +73,42 @@ export function wireApiGwRest({ stack, service, config, fn }: KindContext<ApiGwR
     description: `Base URL of the ${config.name} REST API (stage prod)`,
     value: api.url,
   });
+}
+
+/** `/users/{userId}` -> `{ 'method.request.path.userId': true }`; undefined without parameters. */
+function pathParameters(routePath: string): Record<string, boolean> | undefined {
+  const names = [...routePath.matchAll(/\{([^{}+]+)\+?\}/g)].map((m) => m[1]);
+  return names.length === 0 ? undefined : Object.fromEntries(names.map((name) => [`method.request.path.${name}`, true]));
+}
+
+/** The cdk-nag AwsSolutions findings this kind accepts, each with its reason. */
+function acknowledgeNagFindings(api: apigateway.RestApi, service: KindContext['service']): void {
+  const ack = (rule: string, reason: string) =>
+    Validations.of(api).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
+
+  ack('APIG4',
+    'The API is public by design: which authorizer fits (IAM, Cognito, a Lambda or JWT authorizer) ' +
+    'depends on its callers, so the template leaves it to the project. Add one ' +
+    '(RestApi defaultMethodOptions) before the API serves anything that is not public.');
+  ack('COG4',
+    'No Cognito user pool is part of this service; the API is public by design (see AwsSolutions-APIG4) ' +
+    'and a Cognito authorizer is one of the choices the project makes when it adds authorization.');
+  ack('APIG3',
+    'No WAFv2 web ACL: one costs per ACL, rule and request, and useful rules depend on the traffic. ' +
+    'Associate one (wafv2.CfnWebACLAssociation with the stage ARN) before the API takes untrusted ' +
+    'traffic at scale.');
+  if (!service.apiAccessLogging) {
+    ack('APIG1',
+      'Access logging is off by default (ServiceConfig.apiAccessLogging): API Gateway accepts it only ' +
+      'once the account and region have the API Gateway CloudWatch Logs role, which a fresh account ' +
+      'lacks and this stack does not manage (an account-wide singleton). Meanwhile the function logs ' +
+      'one JSON line per request (method, route, status, duration, request id). ' +
+      'Set apiAccessLogging: true once the role exists.');
+  }
+  if (!service.apiExecutionLogging) {
+    ack('APIG6',
+      'Execution logging is off by default (ServiceConfig.apiExecutionLogging) for the same reason as ' +
+      'access logging: it needs the account\'s API Gateway CloudWatch Logs role, which this stack ' +
+      'does not manage. Set apiExecutionLogging: true once the role exists.');
+  }
 }

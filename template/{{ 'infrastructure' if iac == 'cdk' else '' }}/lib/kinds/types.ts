@@ -1,6 +1,7 @@
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Stack } from 'aws-cdk-lib';
+import type { ServiceAlarms } from '../alarms';
 import type { FunctionConfig, ServiceConfig } from '../config-types';
 
 /** What a kind gets to wire one function to its trigger. */
@@ -16,6 +17,12 @@ export interface KindContext<C extends FunctionConfig = FunctionConfig> {
   /** The function, already created with its log group, environment and grants. */
   fn: lambda.Function;
   table?: dynamodb.TableV2;
+  /**
+   * Present when the service has alarms on. The function's errors and
+   * throttles alarms exist already; a kind adds those of its own resources
+   * (e.g. dead-letter queue depth, iterator age) through it.
+   */
+  alarms?: ServiceAlarms;
 }
 
 export type KindWiring<C extends FunctionConfig> = (ctx: KindContext<C>) => void;

@@ -1,0 +1,87 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { pascalCase } from './naming';
+
+/** One alarm rule: `statistic` of a metric over `period`, compared with `threshold`. */
+export interface AlarmRule {
+  readonly threshold: number;
+  readonly period: Duration;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly description: string;
+}
+
+/**
+ * The thresholds, in one place. For a Lambda proxy API, `Errors` counts only
+ * invocations that failed (timeout, out of memory, init failure, a panic the
+ * middleware did not recover): the handlers answer bad requests and downstream
+ * failures with 4xx/5xx responses, which are successful invocations. So any
+ * error is worth a look, as is any throttle (callers then get a 5xx).
+ */
+export const FUNCTION_ALARM_RULES = {
+  errors: {
+    threshold: 1,
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    description: 'failed invocations (timeout, out of memory, init failure, unrecovered panic)',
+  },
+  throttles: {
+    threshold: 1,
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    description: 'throttled invocations (account or reserved concurrency exhausted)',
+  },
+} as const satisfies Record<string, AlarmRule>;
+
+/**
+ * The service's CloudWatch alarms; present when `ServiceConfig.alarms` is on.
+ * Alarms are created directly in the stack with ids prefixed by the function's
+ * PascalCase name (`ApiErrorsAlarm`) and named `<stack>-<function>-<what>`.
+ *
+ * No actions: alarms change state and show in the CloudWatch console. Route
+ * them where you want (`alarm.addAlarmAction(new SnsAction(topic))`, with a
+ * KMS-encrypted topic) through `all`.
+ *
+ * Kinds add their own here: a queue kind a `deadLetterQueue(name, queue)` on
+ * `ApproximateNumberOfMessagesVisible`, a stream kind an `iteratorAge(name, fn)`
+ * on the function's `IteratorAge`, each with its rule next to
+ * `FUNCTION_ALARM_RULES`.
+ */
+export class ServiceAlarms {
+  private readonly created: cloudwatch.Alarm[] = [];
+
+  constructor(private readonly stack: Stack) {}
+
+  /** Every alarm created so far. */
+  get all(): readonly cloudwatch.Alarm[] {
+    return this.created;
+  }
+
+  /** Errors and Throttles of one function. */
+  forFunction(name: string, fn: lambda.IFunction): cloudwatch.Alarm[] {
+    const { errors, throttles } = FUNCTION_ALARM_RULES;
+    return [
+      this.alarm(name, 'errors', fn.metricErrors({ period: errors.period, statistic: cloudwatch.Stats.SUM }), errors),
+      this.alarm(name, 'throttles', fn.metricThrottles({ period: throttles.period, statistic: cloudwatch.Stats.SUM }), throttles),
+    ];
+  }
+
+  private alarm(name: string, what: string, metric: cloudwatch.IMetric, rule: AlarmRule): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this.stack, `${pascalCase(name)}${pascalCase(what)}Alarm`, {
+      alarmName: `${this.stack.stackName}-${name}-${what}`,
+      alarmDescription: `${this.stack.stackName} ${name}: ${rule.description}, at least ${rule.threshold} in ${rule.period.toMinutes()} minutes`,
+      metric,
+      threshold: rule.threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: rule.evaluationPeriods,
+      datapointsToAlarm: rule.datapointsToAlarm,
+      // No invocations means no datapoints, which is healthy.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.created.push(alarm);
+    return alarm;
+  }
+}

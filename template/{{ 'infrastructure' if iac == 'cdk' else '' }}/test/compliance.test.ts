@@ -1,0 +1,161 @@
+// cdk-nag (AwsSolutions) and CDK's own validation, as `cdk synth` runs them: the app is
+// synthesized in-process into a temporary cloud assembly and the validation report CDK writes
+// there (validation-report.json) is parsed. No finding may be left unacknowledged, and every
+// acknowledgement must match a finding and carry a reason.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
+import { addComplianceChecks } from '../lib/checks';
+import type { ServiceConfig } from '../lib/config-types';
+import { serviceConfig } from '../lib/service-config';
+import { PROJECT_ROOT, type SynthOptions, fixture, newApp, newStack, tempDir } from './helpers';
+
+interface ReportedConstruct {
+  constructPath: string;
+}
+interface Violation {
+  ruleName: string;
+  description: string;
+  severity: string;
+  violatingConstructs: ReportedConstruct[];
+}
+interface SuppressedViolation extends Violation {
+  acknowledgedId: string;
+  acknowledgedAt?: string;
+  reason?: string;
+}
+interface ValidationReport {
+  pluginReports: {
+    pluginName: string;
+    conclusion: 'success' | 'failure';
+    violations: Violation[];
+    suppressedViolations?: SuppressedViolation[];
+  }[];
+}
+
+/** Synthesize like bin/app.ts (checks on the app) and read the validation report. */
+function validate(config: ServiceConfig, options: SynthOptions = {}) {
+  const outdir = tempDir('compliance-test-');
+  const app = newApp({ ...options, outdir });
+  addComplianceChecks(app);
+  newStack(app, config, options);
+  app.synth(); // throws, with the report, on any unacknowledged error
+  const report: ValidationReport = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
+  const plugins = report.pluginReports;
+  return {
+    plugins,
+    findings: plugins.flatMap((p) => p.violations.map((v) => ({ plugin: p.pluginName, rule: v.ruleName, severity: v.severity }))),
+    suppressed: plugins.flatMap((p) => p.suppressedViolations ?? []),
+    acknowledgements: acknowledgementsIn(app),
+  };
+}
+
+/** Every `Validations.of(c).acknowledge()` in the tree: qualified id -> reason. */
+function acknowledgementsIn(root: IConstruct): Map<string, string[]> {
+  const acks = new Map<string, string[]>();
+  for (const construct of root.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        acks.set(id, [...(acks.get(id) ?? []), reason]);
+      }
+    }
+  }
+  return acks;
+}
+
+/** The AwsSolutions findings a configuration is expected to acknowledge, and no others. */
+function expectedAcknowledgements(config: ServiceConfig): string[] {
+  return [
+    'AwsSolutions-APIG3', // no WAF web ACL
+    'AwsSolutions-APIG4', // public API: no authorizer
+    'AwsSolutions-COG4', // ...so no Cognito authorizer either
+    ...(config.apiAccessLogging ? [] : ['AwsSolutions-APIG1']),
+    ...(config.apiExecutionLogging ? [] : ['AwsSolutions-APIG6']),
+    ...(config.tracing ? ['AwsSolutions-IAM5[Resource::*]'] : []), // X-Ray's PutTraceSegments
+  ].sort();
+}
+
+/**
+ * The findings a configuration leaves visible on purpose: none, except CloudFormation's
+ * deprecation warning for provided.al2 (Lambda stops creating and then updating such functions
+ * in 2027), which every synth should keep showing until the project moves to provided.al2023.
+ */
+function expectedFindings(config: ServiceConfig) {
+  return config.runtime === 'provided.al2'
+    ? [{ plugin: 'CloudFormation Validate', rule: 'W2531', severity: 'warning' }]
+    : [];
+}
+
+const several: ServiceConfig = {
+  ...fixture,
+  functions: ['orders-api', 'billing_worker', 'api'].map((name, i) => ({
+    ...fixture.functions[i === 2 ? 0 : 1],
+    name,
+  })),
+};
+
+const cases: [string, ServiceConfig, SynthOptions][] = [
+  ['generated service-config.ts', serviceConfig, { projectRoot: PROJECT_ROOT }],
+  ['two functions, table, tracing on', fixture, {}],
+  ['tracing off', { ...fixture, tracing: false }, {}],
+  ['alarms on', { ...fixture, alarms: true }, {}],
+  ['three functions, alarms on, tracing off, no table', { ...several, alarms: true, tracing: false, table: undefined, functions: several.functions.map((f) => ({ ...f, usesTable: false })) }, {}],
+  ['three functions, alarms on, tracing on', { ...several, alarms: true }, {}],
+  ['x86_64', { ...fixture, architecture: 'x86_64' }, {}],
+  ['provided.al2', { ...fixture, runtime: 'provided.al2' }, {}],
+  ['bundling go-function', { ...fixture, bundling: 'go-function', alarms: true }, {}],
+  ['API access and execution logging on', { ...fixture, apiAccessLogging: true, apiExecutionLogging: true }, {}],
+];
+
+describe.each(cases)('%s', (_name, config, options) => {
+  // CDK prints the warnings it reports; provided.al2's is expected.
+  const quiet = config.runtime === 'provided.al2' ? jest.spyOn(console, 'error').mockImplementation(() => undefined) : undefined;
+  const result = validate(config, options);
+  quiet?.mockRestore();
+
+  test('no unacknowledged finding, from any plugin', () => {
+    expect(result.findings).toEqual(expectedFindings(config));
+    expect(result.plugins.map((p) => p.conclusion)).not.toContain('failure');
+    // The plugin ran: its acknowledged findings are in the report.
+    expect(result.plugins.map((p) => p.pluginName)).toContain('AwsSolutions');
+  });
+
+  test('exactly the expected findings are acknowledged', () => {
+    const rules = [...new Set(result.suppressed.map((s) => s.ruleName))].sort();
+    expect(rules).toEqual(expectedAcknowledgements(config));
+  });
+
+  test('every acknowledgement has a reason and matches a finding', () => {
+    for (const s of result.suppressed) {
+      expect(s.acknowledgedId).toBe(`AwsSolutions::${s.ruleName}`);
+      expect(s.reason?.length).toBeGreaterThan(40);
+    }
+    const used = new Set(result.suppressed.map((s) => s.acknowledgedId));
+    const nagAcks = [...result.acknowledgements.keys()].filter((id) => id.startsWith('AwsSolutions::'));
+    expect(nagAcks.filter((id) => !used.has(id))).toEqual([]);
+    for (const reasons of result.acknowledgements.values()) {
+      for (const reason of reasons) expect(reason.length).toBeGreaterThan(40);
+    }
+  });
+});
+
+test('go-function: the only other acknowledgement is GoFunction\'s goBuildFlags warning', () => {
+  const { acknowledgements } = validate({ ...fixture, bundling: 'go-function' });
+  expect([...acknowledgements.keys()].filter((id) => !id.startsWith('AwsSolutions::'))).toEqual([
+    'Annotation::@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning',
+  ]);
+  const { acknowledgements: prebuilt } = validate(fixture);
+  expect([...prebuilt.keys()].filter((id) => !id.startsWith('AwsSolutions::'))).toEqual([]);
+});
+
+test('a finding that is not acknowledged fails the synth, with the rule in the message', () => {
+  const app = newApp({ outdir: tempDir('compliance-test-') });
+  addComplianceChecks(app);
+  const stack = newStack(app, fixture);
+  // What a later change could do: a wildcard grant on a role that has no acknowledgement for it.
+  stack.functions.get('hello')?.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
+  expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
+});

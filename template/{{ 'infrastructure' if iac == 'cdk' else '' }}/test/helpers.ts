@@ -1,0 +1,177 @@
+// Shared by the test files: a fixture config, fake build and project directories, synthesis with
+// the same feature flags as `cdk synth`, and lookups in the synthesized template.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { ServiceConfig } from '../lib/config-types';
+import { pascalCase } from '../lib/naming';
+import { ServiceStack } from '../lib/service-stack';
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+export function tempDir(prefix = 'service-stack-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Stand-in for the Makefile's build/ directory: <name>/bootstrap per function. */
+export function fakeAssetRoot(names: string[]): string {
+  const dir = tempDir();
+  for (const name of names) {
+    fs.mkdirSync(path.join(dir, name));
+    fs.writeFileSync(path.join(dir, name, 'bootstrap'), `fake ${name} binary\n`);
+  }
+  return dir;
+}
+
+/** Stand-in for the Go project (bundling go-function): go.mod and cmd/<name>/main.go. */
+export function fakeProjectRoot(names: string[]): string {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, 'go.mod'), 'module example.com/fake\n\ngo 1.26\n');
+  for (const name of names) {
+    fs.mkdirSync(path.join(dir, 'cmd', name), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'cmd', name, 'main.go'), 'package main\n\nfunc main() {}\n');
+  }
+  return dir;
+}
+
+/** The generated project's own root (infrastructure/..), with its real go.mod and cmd/. */
+export const PROJECT_ROOT = path.join(__dirname, '..', '..');
+
+/** cdk.json's context: the same feature flags as `cdk synth`. */
+export const cdkJsonContext: Record<string, unknown> = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8'),
+).context;
+
+/**
+ * Never bundle in tests: GoFunction (bundling go-function) then compiles
+ * nothing and needs neither Go nor Docker. Prebuilt assets are unaffected.
+ */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+export interface SynthOptions {
+  assetRoot?: string;
+  projectRoot?: string;
+  /** Extra context, e.g. to re-enable bundling. */
+  context?: Record<string, unknown>;
+  outdir?: string;
+}
+
+/** A fresh App with cdk.json's context, without bundling. */
+export function newApp(options: SynthOptions = {}): App {
+  return new App({ context: { ...cdkJsonContext, ...NO_BUNDLING, ...options.context }, outdir: options.outdir });
+}
+
+export function newStack(app: App, config: ServiceConfig, options: SynthOptions = {}): ServiceStack {
+  const names = config.functions.map((f) => f.name);
+  return new ServiceStack(app, 'TestStack', {
+    config,
+    assetRoot: options.assetRoot ?? fakeAssetRoot(names),
+    projectRoot: options.projectRoot ?? fakeProjectRoot(names),
+  });
+}
+
+export function synth(config: ServiceConfig, options: SynthOptions = {}) {
+  const stack = newStack(newApp(options), config, options);
+  return { stack, template: Template.fromStack(stack) };
+}
+
+export function logicalId(stack: ServiceStack, childId: string): string {
+  const child = stack.node.findChild(childId);
+  return stack.getLogicalId(child.node.defaultChild as CfnElement);
+}
+
+export function functionLogicalId(stack: ServiceStack, name: string): string {
+  return logicalId(stack, `${pascalCase(name)}Function`);
+}
+
+export function roleLogicalId(stack: ServiceStack, name: string): string {
+  const fn = stack.functions.get(name);
+  if (!fn?.role) throw new Error(`no role for ${name}`);
+  return stack.getLogicalId(fn.role.node.defaultChild as CfnElement);
+}
+
+export type Props = Record<string, any>;
+
+export function resourcesOfType(template: Template, type: string): Record<string, Props> {
+  return template.findResources(type);
+}
+
+/** All statements of the IAM policies attached to a role. */
+export function statementsOfRole(template: Template, roleId: string): Props[] {
+  const statements: Props[] = [];
+  for (const policy of Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))) {
+    const roles: unknown[] = policy.Properties.Roles ?? [];
+    if (roles.some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId }))) {
+      statements.push(...policy.Properties.PolicyDocument.Statement);
+    }
+  }
+  return statements;
+}
+
+/** All actions granted to a role by the IAM policies attached to it. */
+export function actionsOfRole(template: Template, roleId: string): string[] {
+  return statementsOfRole(template, roleId).flatMap((st) => [st.Action].flat());
+}
+
+/** `METHOD /path` for every method of a REST API, rebuilt from the template. */
+export function routesOf(template: Template, restApiId: string): string[] {
+  const resources = resourcesOfType(template, 'AWS::ApiGateway::Resource');
+  const pathOf = (resourceRef: unknown): string => {
+    if (JSON.stringify(resourceRef) === JSON.stringify({ 'Fn::GetAtt': [restApiId, 'RootResourceId'] })) return '';
+    const id = (resourceRef as { Ref: string }).Ref;
+    const resource = resources[id];
+    return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
+  };
+  return Object.values(resourcesOfType(template, 'AWS::ApiGateway::Method'))
+    .filter((m) => m.Properties.RestApiId.Ref === restApiId)
+    .map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`)
+    .sort();
+}
+
+/** Two REST functions: `api` (users CRUD on the table) and `hello` (no table). */
+export const fixture: ServiceConfig = {
+  projectName: 'fixture-service',
+  architecture: 'arm64',
+  runtime: 'provided.al2023',
+  bundling: 'prebuilt',
+  tracing: true,
+  alarms: false,
+  logLevel: 'INFO',
+  logRetentionDays: 30,
+  table: { deletionProtection: false },
+  functions: [
+    {
+      name: 'api',
+      kind: 'apigw-rest',
+      memorySize: 256,
+      timeoutSeconds: 10,
+      usesTable: true,
+      routes: [
+        { method: 'GET', path: '/users' },
+        { method: 'POST', path: '/users' },
+        { method: 'GET', path: '/users/{userId}' },
+        { method: 'PUT', path: '/users/{userId}' },
+        { method: 'DELETE', path: '/users/{userId}' },
+      ],
+    },
+    {
+      name: 'hello',
+      kind: 'apigw-rest',
+      memorySize: 128,
+      timeoutSeconds: 5,
+      usesTable: false,
+      environment: { GREETING: 'hi' },
+      routes: [
+        { method: 'GET', path: '/hello' },
+        { method: 'POST', path: '/hello' },
+      ],
+    },
+  ],
+};
