@@ -12,6 +12,7 @@ import pytest
 from plumbum import local
 
 from .conftest import generate, require_tool
+from .elf import read_elf
 
 pytestmark = pytest.mark.infra
 
@@ -64,6 +65,16 @@ def synth(project: Path) -> dict[str, Any]:
 
 def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
     return {key: r for key, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def nag_report(project: Path) -> tuple[list[Any], list[Any]]:
+    """cdk-nag's findings from the synth: (open violations, acknowledged ones)."""
+    report = json.loads((project / "infrastructure/cdk.out/validation-report.json").read_text())
+    plugins = report["pluginReports"]
+    assert [p["pluginName"] for p in plugins] == ["AwsSolutions"]
+    open_ = [v for p in plugins for v in p["violations"]]
+    acknowledged = [v for p in plugins for v in p.get("suppressedViolations", [])]
+    return open_, acknowledged
 
 
 def cfn_lint_errors(project: Path) -> list[dict[str, Any]]:
@@ -134,6 +145,12 @@ def test_synth_offline_gives_the_default_stack(default_project: Path, node_modul
     assert "ApiUrl" in template["Outputs"]
     assert cfn_lint_errors(default_project) == []
 
+    violations, acknowledged = nag_report(default_project)
+    assert violations == []
+    assert acknowledged, "cdk-nag ran no rule that needed a decision: is the plugin registered?"
+    for finding in acknowledged:
+        assert len(finding["reason"]) > 40, finding["acknowledgedId"]
+
 
 def test_synth_follows_architecture_and_runtime(copie: Any, node_modules: Path) -> None:
     project = generate(
@@ -151,4 +168,23 @@ def test_synth_follows_architecture_and_runtime(copie: Any, node_modules: Path) 
         assert "TracingConfig" not in function["Properties"]
     assert sorted(f["Properties"]["MemorySize"] for f in functions) == [512, 1024]
     assert len(resources(template, "AWS::ApiGateway::RestApi")) == 2
+    assert cfn_lint_errors(project) == []
+
+
+def test_go_function_bundling_compiles_at_synth(copie: Any, node_modules: Path) -> None:
+    """cdk_bundling=go-function: no make build; GoFunction builds a static arm64 bootstrap."""
+    project = generate(copie, cdk_bundling="go-function", alarms=True)
+    link_node_modules(project, node_modules)
+    template = synth(project)
+    assert not (project / "build").exists(), "go-function mode must not need make build"
+    (function,) = resources(template, "AWS::Lambda::Function").values()
+    assert function["Properties"]["Runtime"] == "provided.al2023"
+    assert function["Properties"]["Architectures"] == ["arm64"]
+    bootstraps = list((project / "infrastructure/cdk.out").glob("asset.*/bootstrap"))
+    assert len(bootstraps) == 1
+    assert read_elf(bootstraps[0]) == (("arm64", True))
+    alarms = resources(template, "AWS::CloudWatch::Alarm")
+    assert sorted(a["Properties"]["MetricName"] for a in alarms.values()) == ["Errors", "Throttles"]
+    violations, _ = nag_report(project)
+    assert violations == []
     assert cfn_lint_errors(project) == []

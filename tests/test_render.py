@@ -107,6 +107,8 @@ def test_infrastructure_config_follows_the_answers(copie: Any) -> None:
     assert "architecture: 'x86_64'" in config
     assert "runtime: 'provided.al2'" in config
     assert "tracing: false" in config
+    assert "bundling: 'prebuilt'" in config
+    assert "alarms: false" in config
     assert "name: 'admin'" in config and "memorySize: 512" in config
     assert (project / "cmd/public/main.go").is_file() and (project / "cmd/admin/main.go").is_file()
     assert "type AdminHandler struct" in (project / "internal/handler/admin.go").read_text()

@@ -215,3 +215,26 @@ def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: st
     assert packages == {"table", "objects", "queue", "topic", "secrets", "params"}, sorted(integration)
     skipped = {e["Test"] for e in events if e.get("Action") == "skip" and "Integration" in e.get("Test", "")}
     assert not skipped
+
+
+def test_invoke_answers_for_every_function(copie: Any, aws_env: dict[str, str]) -> None:
+    """Every function of a multi-function project answers its own first sample event."""
+    functions = [
+        {"name": "api", "event": "apigw-rest"},
+        {"name": "admin", "event": "apigw-rest", "services": []},
+    ]
+    project = generate(copie, functions=functions)
+    for fn in functions:
+        done = subprocess.run(
+            ["make", "--no-print-directory", "invoke", f"FN={fn['name']}"],
+            cwd=project,
+            env=aws_env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        response = json.loads(done.stdout)
+        assert 200 <= response["statusCode"] < 300, (fn["name"], response)
+        assert "REPORT RequestId:" in done.stderr
