@@ -60,19 +60,23 @@ def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-@pytest.fixture
-def aws_env(moto_endpoint: str, request: pytest.FixtureRequest) -> dict[str, str]:
-    """Environment for a local run against moto, with a fresh users table of the stack's shape."""
-    table = "users-" + request.node.name.replace("_", "-")[:40]
-    env = {
+def moto_env(endpoint: str) -> dict[str, str]:
+    """This process's environment, pointed at moto with dummy credentials."""
+    return {
         **os.environ,
-        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ENDPOINT_URL": endpoint,
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_REGION": "us-east-1",
         "AWS_EC2_METADATA_DISABLED": "true",
-        "TABLE_NAME": table,
     }
+
+
+@pytest.fixture
+def aws_env(moto_endpoint: str, request: pytest.FixtureRequest) -> dict[str, str]:
+    """Environment for a local run against moto, with a fresh users table of the stack's shape."""
+    table = "users-" + request.node.name.replace("_", "-")[:40]
+    env = {**moto_env(moto_endpoint), "TABLE_NAME": table}
     client = boto3.client(
         "dynamodb",
         endpoint_url=moto_endpoint,
@@ -99,10 +103,9 @@ def aws_env(moto_endpoint: str, request: pytest.FixtureRequest) -> dict[str, str
     return env
 
 
-def make_invoke(project: Path, env: dict[str, str], event: Path) -> tuple[dict[str, Any], str]:
-    """`make invoke FN=api EVENT=...`: the parsed response and the emulator's output."""
-    done = subprocess.run(
-        ["make", "--no-print-directory", "invoke", "FN=api", f"EVENT={event}"],
+def make(project: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["make", "--no-print-directory", *args],
         cwd=project,
         env=env,
         capture_output=True,
@@ -110,37 +113,34 @@ def make_invoke(project: Path, env: dict[str, str], event: Path) -> tuple[dict[s
         timeout=600,
         check=False,
     )
+
+
+def make_invoke(project: Path, env: dict[str, str], *args: str) -> tuple[dict[str, Any], str]:
+    """`make invoke ...`: the parsed response (stdout) and the function's and emulator's output."""
+    done = make(project, env, "invoke", *args)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "REPORT RequestId:" in done.stderr
     return json.loads(done.stdout), done.stderr
 
 
 def test_invoke_creates_then_reads_a_user(default_project: Path, aws_env: dict[str, str], tmp_path: Path) -> None:
-    created, log = make_invoke(default_project, aws_env, default_project / "events/api/create-user.json")
+    created, _ = make_invoke(default_project, aws_env, "FN=api", f"EVENT={default_project}/events/api/create-user.json")
     assert created["statusCode"] == 201, created
     user = json.loads(created["body"])
-    assert "REPORT RequestId:" in log
 
     get_event = json.loads((default_project / "events/api/get-user.json").read_text())
     get_event["pathParameters"] = {"userId": user["id"]}
     get_event["path"] = f"/users/{user['id']}"
     event_file = tmp_path / "get.json"
     event_file.write_text(json.dumps(get_event))
-    fetched, _ = make_invoke(default_project, aws_env, event_file)
+    fetched, _ = make_invoke(default_project, aws_env, "FN=api", f"EVENT={event_file}")
     assert fetched["statusCode"] == 200, fetched
     assert json.loads(fetched["body"]) == user
 
 
 def test_invoke_reports_missing_configuration(default_project: Path, aws_env: dict[str, str]) -> None:
     env = {k: v for k, v in aws_env.items() if k != "TABLE_NAME"}
-    done = subprocess.run(
-        ["make", "--no-print-directory", "invoke", "FN=api"],
-        cwd=default_project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = make(default_project, env, "invoke", "FN=api")
     assert done.returncode != 0
     assert "TABLE_NAME is required" in done.stderr
 
@@ -189,18 +189,10 @@ ALL_SERVICES = ["dynamodb", "s3", "sqs", "sns", "secretsmanager", "ssm"]
 def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: str) -> None:
     """The generated integration tests of all six service packages pass against moto."""
     project = generate(copie, example_crud=False, aws_services=ALL_SERVICES)
-    env = {
-        **os.environ,
-        "AWS_ENDPOINT_URL": moto_endpoint,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
     done = subprocess.run(
         ["go", "test", "-race", "-count=1", "-tags", "integration", "-json", "./internal/..."],
         cwd=project,
-        env=env,
+        env=moto_env(moto_endpoint),
         capture_output=True,
         text=True,
         timeout=900,
@@ -225,16 +217,5 @@ def test_invoke_answers_for_every_function(copie: Any, aws_env: dict[str, str]) 
     ]
     project = generate(copie, functions=functions)
     for fn in functions:
-        done = subprocess.run(
-            ["make", "--no-print-directory", "invoke", f"FN={fn['name']}"],
-            cwd=project,
-            env=aws_env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr[-3000:]
-        response = json.loads(done.stdout)
+        response, _ = make_invoke(project, aws_env, f"FN={fn['name']}")
         assert 200 <= response["statusCode"] < 300, (fn["name"], response)
-        assert "REPORT RequestId:" in done.stderr

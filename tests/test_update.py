@@ -58,12 +58,18 @@ def update(project: Path, **data: Any) -> None:
     )
 
 
-def test_update_keeps_user_edits_and_brings_improvements(copie: Any, template_releases: Path) -> None:
+def copy_release_0_1_0(copie: Any, template_releases: Path) -> Path:
+    """A project generated from release 0.1.0 and committed, as a user would have it."""
     result = copie.copy(template_dir=template_releases, vcs_ref="0.1.0")
     assert result.exception is None, repr(result.exception)
     project = Path(result.project_dir)
     git(project, "init", "--quiet", "--initial-branch=main")
     commit_all(project, "generated from 0.1.0")
+    return project
+
+
+def test_update_keeps_user_edits_and_brings_improvements(copie: Any, template_releases: Path) -> None:
+    project = copy_release_0_1_0(copie, template_releases)
     handler = project / "internal/handler/api.go"
     handler.write_text(handler.read_text() + USER_EDIT)
     commit_all(project, "user work")
@@ -83,11 +89,7 @@ def test_update_keeps_user_edits_and_brings_improvements(copie: Any, template_re
 
 
 def test_update_can_add_a_function(copie: Any, template_releases: Path) -> None:
-    result = copie.copy(template_dir=template_releases, vcs_ref="0.1.0")
-    assert result.exception is None, repr(result.exception)
-    project = Path(result.project_dir)
-    git(project, "init", "--quiet", "--initial-branch=main")
-    commit_all(project, "generated")
+    project = copy_release_0_1_0(copie, template_releases)
     functions = yaml.safe_load((project / ".copier-answers.yml").read_text())["functions"]
 
     update(project, functions=[*functions, {"name": "admin", "event": "apigw-rest", "memory": 512}])
