@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { pascalCase } from './naming';
 
 /** One alarm rule: `statistic` of a metric over `period`, compared with `threshold`. */
@@ -37,6 +38,22 @@ export const FUNCTION_ALARM_RULES = {
 } as const satisfies Record<string, AlarmRule>;
 
 /**
+ * A message in a dead-letter queue is one that was received MAX_RECEIVE_COUNT
+ * times and never deleted: each one is a failure to look at (and to redrive).
+ * SQS publishes queue metrics every 5 minutes, and keeps doing so while the
+ * queue holds messages, so a non-empty dead-letter queue keeps the alarm on.
+ */
+export const QUEUE_ALARM_RULES = {
+  deadLetters: {
+    threshold: 1,
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    description: 'messages in the dead-letter queue (received too often without being deleted)',
+  },
+} as const satisfies Record<string, AlarmRule>;
+
+/**
  * The service's CloudWatch alarms; present when `ServiceConfig.alarms` is on.
  * Alarms are created directly in the stack with ids prefixed by the function's
  * PascalCase name (`ApiErrorsAlarm`) and named `<stack>-<function>-<what>`.
@@ -45,9 +62,10 @@ export const FUNCTION_ALARM_RULES = {
  * them where you want (`alarm.addAlarmAction(new SnsAction(topic))`, with a
  * KMS-encrypted topic) through `all`.
  *
- * Kinds add their own here: a queue kind a `deadLetterQueue(name, queue)` on
- * `ApproximateNumberOfMessagesVisible`, a stream kind an `iteratorAge(name, fn)`
- * on the function's `IteratorAge`, each with its rule next to
+ * The stack adds `deadLetterQueue('queue', dlq)` for the SQS service's
+ * dead-letter queue. Kinds add their own here: a queue kind another
+ * `deadLetterQueue(name, queue)`, a stream kind an `iteratorAge(name, fn)` on
+ * the function's `IteratorAge`, each with its rule next to
  * `FUNCTION_ALARM_RULES`.
  */
 export class ServiceAlarms {
@@ -67,6 +85,16 @@ export class ServiceAlarms {
       this.alarm(name, 'errors', fn.metricErrors({ period: errors.period, statistic: cloudwatch.Stats.SUM }), errors),
       this.alarm(name, 'throttles', fn.metricThrottles({ period: throttles.period, statistic: cloudwatch.Stats.SUM }), throttles),
     ];
+  }
+
+  /** Messages visible in a dead-letter queue (`<Name>DeadLettersAlarm`, `<stack>-<name>-dead-letters`). */
+  deadLetterQueue(name: string, queue: sqs.IQueue): cloudwatch.Alarm {
+    const { deadLetters } = QUEUE_ALARM_RULES;
+    const metric = queue.metricApproximateNumberOfMessagesVisible({
+      period: deadLetters.period,
+      statistic: cloudwatch.Stats.MAXIMUM,
+    });
+    return this.alarm(name, 'dead-letters', metric, deadLetters);
   }
 
   private alarm(name: string, what: string, metric: cloudwatch.IMetric, rule: AlarmRule): cloudwatch.Alarm {

@@ -28,6 +28,15 @@ export type LogRetentionDays =
   | 1 | 3 | 5 | 7 | 14 | 30 | 60 | 90 | 120 | 150 | 180
   | 365 | 400 | 545 | 731 | 1096 | 1827 | 2192 | 2557 | 2922 | 3288 | 3653;
 
+/**
+ * The AWS services a function can use, in the order of go-lambda-template's catalogue
+ * (extensions/services.py). Each one is a resource of the stack (lib/services.ts), an
+ * environment variable naming it and a least-privilege grant, for the functions that list it.
+ */
+export const SERVICE_KEYS = ['dynamodb', 's3', 'sqs', 'sns', 'secretsmanager', 'ssm'] as const;
+
+export type ServiceKey = (typeof SERVICE_KEYS)[number];
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
 export interface Route {
@@ -46,10 +55,17 @@ export interface BaseFunctionConfig {
   name: string;
   memorySize: number;
   timeoutSeconds: number;
-  /** Extra environment variables (TABLE_NAME and LOG_LEVEL are set by the stack). */
+  /**
+   * Extra environment variables. LOG_LEVEL and the variables of the services
+   * (TABLE_NAME, BUCKET_NAME, ...) are set by the stack.
+   */
   environment?: Record<string, string>;
-  /** Grants read/write on the service table and sets TABLE_NAME. */
-  usesTable: boolean;
+  /**
+   * The services this function uses, each one also in `ServiceConfig.services`:
+   * the function gets the environment variable naming the service's resource
+   * and a least-privilege grant on it (lib/services.ts); none for the others.
+   */
+  services: ServiceKey[];
   /** Overrides `ServiceConfig.logLevel` for this function. */
   logLevel?: LogLevel;
 }
@@ -79,7 +95,8 @@ export interface ServiceConfig {
   /** X-Ray active tracing for functions and API stages. */
   tracing: boolean;
   /**
-   * CloudWatch alarms (lib/alarms.ts): errors and throttles of every function.
+   * CloudWatch alarms (lib/alarms.ts): errors and throttles of every function,
+   * and messages in the queue's dead-letter queue (with `sqs` in `services`).
    * No alarm actions: add an SNS topic or other action where you route alerts.
    */
   alarms: boolean;
@@ -99,7 +116,13 @@ export interface ServiceConfig {
    * needs the account's CloudWatch Logs role for them too.
    */
   apiExecutionLogging?: boolean;
-  /** Present when the service has a DynamoDB table. */
+  /**
+   * The services some function uses: the stack creates one resource for each
+   * (a table, a bucket, a queue with its dead-letter queue, a topic, a
+   * secret, a parameter; see lib/services.ts) and none for the others.
+   */
+  services: ServiceKey[];
+  /** Options of the DynamoDB table; only with `dynamodb` in `services` (defaults when absent). */
   table?: TableConfig;
   functions: FunctionConfig[];
 }

@@ -1,14 +1,15 @@
 import { Duration, RemovalPolicy, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ServiceAlarms } from './alarms';
-import type { FunctionConfig, ServiceConfig } from './config-types';
+import { type FunctionConfig, SERVICE_KEYS, type ServiceConfig } from './config-types';
 import { type GoSource, newGoLambda } from './go-lambda';
 import { wireFunction } from './kinds';
 import { pascalCase } from './naming';
+import { SERVICE_ENV, type ServiceResources, connectServices, createServiceResources } from './services';
 
 export interface ServiceStackProps extends StackProps {
   config: ServiceConfig;
@@ -28,35 +29,18 @@ const ARCHITECTURES: Record<ServiceConfig['architecture'], lambda.Architecture> 
   x86_64: lambda.Architecture.X86_64,
 };
 
-const RESERVED_ENV = ['TABLE_NAME', 'LOG_LEVEL'];
-
-/** The table's global secondary indexes; grants name them instead of `index/*`. */
-const TABLE_INDEXES = ['GSI1'];
+/** Set by the stack: the log level and the variables naming the services' resources. */
+const RESERVED_ENV: readonly string[] = ['LOG_LEVEL', ...Object.values(SERVICE_ENV)];
 
 /**
- * What `usesTable` grants: item reads and writes, queries and scans, on the
- * table and its indexes. Transactions need no action of their own
- * (TransactWriteItems is authorized per item as PutItem, UpdateItem,
- * DeleteItem or ConditionCheckItem).
- */
-const TABLE_DATA_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
-
-/**
- * The service: an optional single-table DynamoDB table and one Go Lambda
- * function per `config.functions` entry, each wired to its trigger by the
- * kind registry in `lib/kinds`.
+ * The service: the resources of its AWS services (lib/services.ts) and one Go
+ * Lambda function per `config.functions` entry, granted the services it
+ * lists and wired to its trigger by the kind registry in `lib/kinds`.
  */
 export class ServiceStack extends Stack {
+  /** The resources of `config.services`. */
+  readonly resources: ServiceResources;
+  /** The DynamoDB table, with `dynamodb` in `config.services`. */
   readonly table?: dynamodb.TableV2;
   readonly functions: ReadonlyMap<string, lambda.Function>;
   /** Present when `config.alarms` is on. */
@@ -71,21 +55,8 @@ export class ServiceStack extends Stack {
     validateConfig(config);
     Tags.of(this).add('project', config.projectName);
 
-    if (config.table) {
-      this.table = new dynamodb.TableV2(this, 'Table', {
-        partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
-        sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
-        globalSecondaryIndexes: TABLE_INDEXES.map((indexName) => ({
-          indexName,
-          partitionKey: { name: `${indexName}PK`, type: dynamodb.AttributeType.STRING },
-          sortKey: { name: `${indexName}SK`, type: dynamodb.AttributeType.STRING },
-        })),
-        billing: dynamodb.Billing.onDemand(),
-        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-        deletionProtection: config.table.deletionProtection,
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-    }
+    this.resources = createServiceResources(this, config);
+    this.table = this.resources.table;
 
     if (config.alarms) {
       this.alarms = new ServiceAlarms(this);
@@ -96,9 +67,12 @@ export class ServiceStack extends Stack {
       const fn = this.createFunction(config, fnConfig, { bundling: config.bundling, assetRoot, projectRoot });
       functions.set(fnConfig.name, fn);
       this.alarms?.forFunction(fnConfig.name, fn);
-      wireFunction({ stack: this, service: config, config: fnConfig, fn, table: this.table, alarms: this.alarms });
+      wireFunction({ stack: this, service: config, config: fnConfig, fn, resources: this.resources, alarms: this.alarms });
     }
     this.functions = functions;
+    if (this.resources.deadLetterQueue) {
+      this.alarms?.deadLetterQueue('queue', this.resources.deadLetterQueue);
+    }
   }
 
   /**
@@ -110,9 +84,6 @@ export class ServiceStack extends Stack {
     const logLevel = fnConfig.logLevel ?? config.logLevel;
 
     const environment: Record<string, string> = { ...fnConfig.environment, LOG_LEVEL: logLevel };
-    if (fnConfig.usesTable && this.table) {
-      environment.TABLE_NAME = this.table.tableName;
-    }
 
     const logGroup = new logs.LogGroup(this, `${id}LogGroup`, {
       retention: config.logRetentionDays as logs.RetentionDays,
@@ -154,16 +125,8 @@ export class ServiceStack extends Stack {
       });
     }
 
-    const table = this.table;
-    if (fnConfig.usesTable && table) {
-      // Like table.grantReadWriteData(fn), but on the named indexes instead of
-      // `<table>/index/*`, and without stream and DescribeTable actions.
-      iam.Grant.addToPrincipal({
-        grantee: fn,
-        actions: TABLE_DATA_ACTIONS,
-        resourceArns: [table.tableArn, ...TABLE_INDEXES.map((index) => `${table.tableArn}/index/${index}`)],
-      });
-    }
+    // The services it lists, and no others: environment variable and grant.
+    connectServices(this.resources, fn, fnConfig.services);
     return fn;
   }
 }
@@ -171,6 +134,24 @@ export class ServiceStack extends Stack {
 function validateConfig(config: ServiceConfig): void {
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(config.projectName)) {
     throw new Error(`projectName '${config.projectName}' must be a valid stack name (letters, digits, '-')`);
+  }
+  // Checked at run time too: service-config.ts is edited by hand.
+  const lists: [string, readonly string[]][] = [
+    ['services', config.services],
+    ...config.functions.map((f): [string, readonly string[]] => [`function '${f.name}': services`, f.services]),
+  ];
+  for (const [what, keys] of lists) {
+    for (const key of keys) {
+      if (!(SERVICE_KEYS as readonly string[]).includes(key)) {
+        throw new Error(`${what}: unknown service '${key}' (known: ${SERVICE_KEYS.join(', ')})`);
+      }
+    }
+    if (new Set(keys).size !== keys.length) {
+      throw new Error(`${what}: [${keys.join(', ')}] lists a service twice`);
+    }
+  }
+  if (config.table && !config.services.includes('dynamodb')) {
+    throw new Error("table options are set but services does not include 'dynamodb'");
   }
   const ids = new Map<string, string>();
   for (const fn of config.functions) {
@@ -183,8 +164,10 @@ function validateConfig(config: ServiceConfig): void {
       throw new Error(`function names '${clash}' and '${fn.name}' both map to construct id '${id}'`);
     }
     ids.set(id, fn.name);
-    if (fn.usesTable && !config.table) {
-      throw new Error(`function '${fn.name}' uses the table but the service has no table`);
+    for (const key of fn.services) {
+      if (!config.services.includes(key)) {
+        throw new Error(`function '${fn.name}' uses ${key}, which the top-level services do not list`);
+      }
     }
     for (const key of Object.keys(fn.environment ?? {})) {
       if (RESERVED_ENV.includes(key)) {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { FUNCTION_ALARM_RULES } from '../lib/alarms';
-import { fixture, functionLogicalId, logicalId, synth } from './helpers';
+import { FUNCTION_ALARM_RULES, QUEUE_ALARM_RULES } from '../lib/alarms';
+import { allServices, fixture, functionLogicalId, logicalId, splitServices, synth, withoutServices } from './helpers';
 
 describe('alarms off (the default)', () => {
   test('no alarms', () => {
@@ -56,13 +56,12 @@ describe('alarms on', () => {
 
   test('several functions, tracing off: still two alarms each', () => {
     const names = ['orders-api', 'billing_worker', 'api'];
-    const { template: t } = synth({
+    const { template: t } = synth(withoutServices({
       ...fixture,
       alarms: true,
       tracing: false,
-      table: undefined,
       functions: names.map((name) => ({ ...fixture.functions[1], name })),
-    });
+    }));
     t.resourceCountIs('AWS::CloudWatch::Alarm', 6);
     for (const name of names) {
       for (const what of ['errors', 'throttles']) {
@@ -70,5 +69,35 @@ describe('alarms on', () => {
       }
     }
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: Match.stringLikeRegexp('billing_worker') });
+  });
+});
+
+describe('alarms on, with the SQS service', () => {
+  test.each([
+    ['every service', allServices],
+    ['services split across functions', splitServices],
+  ])('%s: one dead-letter queue alarm, besides errors and throttles per function', (_name, config) => {
+    const { stack, template } = synth({ ...config, alarms: true });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2 * config.functions.length + 1);
+    const alarm = template.toJSON().Resources[logicalId(stack, 'QueueDeadLettersAlarm')];
+    expect(alarm.Properties).toEqual({
+      AlarmName: 'TestStack-queue-dead-letters',
+      AlarmDescription: expect.stringMatching(/^TestStack queue: messages in the dead-letter queue .*, at least 1 in 5 minutes$/),
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, 'DeadLetterQueue'), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      Threshold: QUEUE_ALARM_RULES.deadLetters.threshold,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      TreatMissingData: 'notBreaching',
+      Tags: [{ Key: 'project', Value: 'fixture-service' }],
+    });
+  });
+
+  test('alarms off: no dead-letter queue alarm', () => {
+    synth(allServices).template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
   });
 });

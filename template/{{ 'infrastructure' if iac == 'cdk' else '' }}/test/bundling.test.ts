@@ -11,7 +11,7 @@ import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { ServiceConfig } from '../lib/config-types';
 import { GO_BUILD_FLAGS } from '../lib/go-lambda';
-import { fakeProjectRoot, fixture, PROJECT_ROOT, type Props, synth, tempDir } from './helpers';
+import { allServices, fakeProjectRoot, fixture, PROJECT_ROOT, type Props, synth, tempDir, withoutServices } from './helpers';
 
 const goFixture: ServiceConfig = { ...fixture, bundling: 'go-function', alarms: true };
 
@@ -87,7 +87,11 @@ describe('go-function', () => {
   });
 
   test('everything but the code is the same as with prebuilt bootstraps', () => {
-    for (const config of [goFixture, { ...goFixture, tracing: false, alarms: false, table: undefined, functions: [fixture.functions[1]] }]) {
+    for (const config of [
+      goFixture,
+      withoutServices({ ...goFixture, tracing: false, alarms: false, functions: [fixture.functions[1]] }),
+      { ...allServices, bundling: 'go-function' as const, alarms: true },
+    ]) {
       const go = synth(config).template.toJSON();
       const prebuilt = synth({ ...config, bundling: 'prebuilt' }).template.toJSON();
       expect(withoutCode(go)).toEqual(withoutCode(prebuilt));

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { ServiceConfig } from '../lib/config-types';
+import { type FunctionConfig, SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config-types';
 import { pascalCase } from '../lib/naming';
 import { ServiceStack } from '../lib/service-stack';
 
@@ -120,6 +120,31 @@ export function actionsOfRole(template: Template, roleId: string): string[] {
   return statementsOfRole(template, roleId).flatMap((st) => [st.Action].flat());
 }
 
+/**
+ * Per service: the construct ids of its resources in the stack (the first is
+ * the one a function gets), their CloudFormation type and the IAM action prefix.
+ */
+export const SERVICE_RESOURCES: Record<ServiceKey, { ids: string[]; type: string; actionPrefix: string }> = {
+  dynamodb: { ids: ['Table'], type: 'AWS::DynamoDB::GlobalTable', actionPrefix: 'dynamodb:' },
+  s3: { ids: ['Bucket', 'AccessLogsBucket'], type: 'AWS::S3::Bucket', actionPrefix: 's3:' },
+  sqs: { ids: ['Queue', 'DeadLetterQueue'], type: 'AWS::SQS::Queue', actionPrefix: 'sqs:' },
+  sns: { ids: ['Topic'], type: 'AWS::SNS::Topic', actionPrefix: 'sns:' },
+  secretsmanager: { ids: ['Secret'], type: 'AWS::SecretsManager::Secret', actionPrefix: 'secretsmanager:' },
+  ssm: { ids: ['Parameter'], type: 'AWS::SSM::Parameter', actionPrefix: 'ssm:' },
+};
+
+/**
+ * The statements of a role that concern a service: an action of the service,
+ * or a resource of the service (also KMS actions on it, for instance).
+ */
+export function statementsForService(template: Template, stack: ServiceStack, roleId: string, key: ServiceKey): Props[] {
+  const { ids, actionPrefix } = SERVICE_RESOURCES[key];
+  const present = ids.filter((id) => stack.node.tryFindChild(id) !== undefined).map((id) => logicalId(stack, id));
+  return statementsOfRole(template, roleId).filter((st) =>
+    [st.Action].flat().some((a: string) => a.startsWith(actionPrefix)) ||
+    present.some((id) => JSON.stringify(st.Resource).includes(`"${id}"`)));
+}
+
 /** `METHOD /path` for every method of a REST API, rebuilt from the template. */
 export function routesOf(template: Template, restApiId: string): string[] {
   const resources = resourcesOfType(template, 'AWS::ApiGateway::Resource');
@@ -135,7 +160,7 @@ export function routesOf(template: Template, restApiId: string): string[] {
     .sort();
 }
 
-/** Two REST functions: `api` (users CRUD on the table) and `hello` (no table). */
+/** Two REST functions: `api` (users CRUD on the table) and `hello` (no service). */
 export const fixture: ServiceConfig = {
   projectName: 'fixture-service',
   architecture: 'arm64',
@@ -145,6 +170,7 @@ export const fixture: ServiceConfig = {
   alarms: false,
   logLevel: 'INFO',
   logRetentionDays: 30,
+  services: ['dynamodb'],
   table: { deletionProtection: false },
   functions: [
     {
@@ -152,7 +178,7 @@ export const fixture: ServiceConfig = {
       kind: 'apigw-rest',
       memorySize: 256,
       timeoutSeconds: 10,
-      usesTable: true,
+      services: ['dynamodb'],
       routes: [
         { method: 'GET', path: '/users' },
         { method: 'POST', path: '/users' },
@@ -166,12 +192,44 @@ export const fixture: ServiceConfig = {
       kind: 'apigw-rest',
       memorySize: 128,
       timeoutSeconds: 5,
-      usesTable: false,
+      services: [],
       environment: { GREETING: 'hi' },
       routes: [
         { method: 'GET', path: '/hello' },
         { method: 'POST', path: '/hello' },
       ],
     },
+  ],
+};
+
+/** `config` without any AWS service: no table, bucket, queue... and no function lists one. */
+export function withoutServices(config: ServiceConfig): ServiceConfig {
+  return { ...config, services: [], table: undefined, functions: config.functions.map((f) => ({ ...f, services: [] })) };
+}
+
+/** A REST function with one route and the given services. */
+export function restFunction(name: string, services: ServiceKey[]): FunctionConfig {
+  return { name, kind: 'apigw-rest', memorySize: 128, timeoutSeconds: 5, services, routes: [{ method: 'POST', path: `/${name}` }] };
+}
+
+/**
+ * Every service: `api` uses all six, `uploader` only S3, `plain` none (as a
+ * project generated with `aws_services=[dynamodb, s3, sqs, sns, secretsmanager, ssm]`
+ * and per-function `services`).
+ */
+export const allServices: ServiceConfig = {
+  ...fixture,
+  services: [...SERVICE_KEYS],
+  functions: [restFunction('api', [...SERVICE_KEYS]), restFunction('uploader', ['s3']), restFunction('plain', [])],
+};
+
+/** Every service, each used by exactly one function (two per function). */
+export const splitServices: ServiceConfig = {
+  ...fixture,
+  services: [...SERVICE_KEYS],
+  functions: [
+    restFunction('store', ['dynamodb', 's3']),
+    restFunction('notify', ['sqs', 'sns']),
+    restFunction('settings', ['secretsmanager', 'ssm']),
   ],
 };

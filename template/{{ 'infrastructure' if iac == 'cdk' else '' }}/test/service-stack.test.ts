@@ -1,11 +1,14 @@
 import { CfnElement } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import { Match } from 'aws-cdk-lib/assertions';
+import { SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config-types';
 import { exposedId, pascalCase } from '../lib/naming';
 import { serviceConfig } from '../lib/service-config';
+import { SERVICE_ENV } from '../lib/services';
 import {
   PROJECT_ROOT,
   type Props,
+  SERVICE_RESOURCES,
   actionsOfRole,
   fakeAssetRoot,
   fixture,
@@ -14,8 +17,10 @@ import {
   resourcesOfType,
   roleLogicalId,
   routesOf,
+  statementsForService,
   statementsOfRole,
   synth,
+  withoutServices,
 } from './helpers';
 
 describe('fixture: api (users CRUD on the table) + hello', () => {
@@ -250,9 +255,10 @@ describe('fixture: api (users CRUD on the table) + hello', () => {
     }
   });
 
-  test('outputs ApiUrl and HelloApiUrl point at the prod stages', () => {
+  test('outputs ApiUrl and HelloApiUrl point at the prod stages; TableName names the table', () => {
     const outputs = template.toJSON().Outputs as Record<string, Props>;
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'HelloApiUrl']);
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'HelloApiUrl', 'TableName']);
+    expect(outputs.TableName.Value).toEqual({ Ref: tableId });
     for (const [name, restChild] of [['ApiUrl', 'ApiRestApi'], ['HelloApiUrl', 'HelloRestApi']]) {
       const api = stack.node.findChild(restChild) as apigateway.RestApi;
       const stageId = stack.getLogicalId(api.deploymentStage.node.defaultChild as CfnElement);
@@ -273,15 +279,14 @@ describe('fixture: api (users CRUD on the table) + hello', () => {
 // ---------------------------------------------------------------- variants
 
 describe('variants', () => {
-  test('x86_64, no tracing, no table, DEBUG override', () => {
-    const { template } = synth({
+  test('x86_64, no tracing, no service, DEBUG override', () => {
+    const { template } = synth(withoutServices({
       ...fixture,
       architecture: 'x86_64',
       tracing: false,
       logRetentionDays: 7,
-      table: undefined,
       functions: [{ ...fixture.functions[1], logLevel: 'DEBUG' }],
-    });
+    }));
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'provided.al2023',
       Architectures: ['x86_64'],
@@ -291,8 +296,9 @@ describe('variants', () => {
     });
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     template.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
-    // Only its own log group: no table, no X-Ray.
+    for (const { type } of Object.values(SERVICE_RESOURCES)) template.resourceCountIs(type, 0);
+    expect(template.toJSON().Outputs).toEqual({ HelloApiUrl: expect.anything() });
+    // Only its own log group: no service, no X-Ray.
     template.resourceCountIs('AWS::IAM::Policy', 1);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] })] },
@@ -378,8 +384,23 @@ describe('configuration errors are reported at synth', () => {
   test('missing bootstrap', () => {
     expect(() => synth(fixture, { assetRoot: fakeAssetRoot(['api']) })).toThrow(/hello\/bootstrap not found; build the functions first/);
   });
-  test('function uses the table but there is none', () => {
-    expect(() => synth({ ...fixture, table: undefined })).toThrow(/'api' uses the table but the service has no table/);
+  test('function uses a service the service does not list', () => {
+    expect(() => synth({ ...fixture, services: [], table: undefined })).toThrow(/'api' uses dynamodb, which the top-level services do not list/);
+    const fns = [{ ...fixture.functions[1], services: ['s3' as const] }];
+    expect(() => synth({ ...fixture, functions: fns })).toThrow(/'hello' uses s3, which the top-level services do not list/);
+  });
+  test('table options without dynamodb', () => {
+    expect(() => synth({ ...withoutServices(fixture), table: { deletionProtection: true } })).toThrow(/table options are set but services does not include 'dynamodb'/);
+  });
+  test('unknown or repeated service', () => {
+    const unknown = { ...fixture, services: ['dynamodb', 'kinesis'] } as unknown as ServiceConfig;
+    expect(() => synth(unknown)).toThrow(/services: unknown service 'kinesis' \(known: dynamodb, s3, sqs, sns, secretsmanager, ssm\)/);
+    const fns = [{ ...fixture.functions[0], services: ['dynamodb', 'dynamodb'] as ServiceKey[] }];
+    expect(() => synth({ ...fixture, functions: fns })).toThrow(/function 'api': services: \[dynamodb, dynamodb\] lists a service twice/);
+  });
+  test.each(['TABLE_NAME', 'BUCKET_NAME', 'QUEUE_URL', 'TOPIC_ARN', 'SECRET_ID', 'PARAMETER_NAME'])('reserved environment variable %s', (name) => {
+    const fns = [{ ...fixture.functions[1], environment: { [name]: 'x' } }];
+    expect(() => synth({ ...fixture, functions: fns })).toThrow(new RegExp(`${name} is set by the stack`));
   });
   test('two names with the same PascalCase id', () => {
     const fns = ['my-fn', 'my_fn'].map((name) => ({ ...fixture.functions[1], name }));
@@ -429,9 +450,14 @@ describe('generated service-config.ts', () => {
       LoggingConfig: { LogFormat: 'JSON' },
     });
     expect(props.TracingConfig).toEqual(serviceConfig.tracing ? { Mode: 'Active' } : undefined);
-    expect('TABLE_NAME' in props.Environment.Variables).toBe(fn.usesTable);
-    const dynamo = actionsOfRole(template, roleLogicalId(stack, name)).filter((a) => a.startsWith('dynamodb:'));
-    expect(dynamo.length > 0).toBe(fn.usesTable);
+    // Exactly the variables of its services, and a grant for those services only.
+    expect(Object.keys(props.Environment.Variables).sort()).toEqual(
+      ['LOG_LEVEL', ...Object.keys(fn.environment ?? {}), ...fn.services.map((key) => SERVICE_ENV[key])].sort(),
+    );
+    for (const key of SERVICE_KEYS) {
+      const statements = statementsForService(template, stack, roleLogicalId(stack, name), key);
+      expect([key, statements.length > 0]).toEqual([key, fn.services.includes(key)]);
+    }
 
     if (fn.kind === 'apigw-rest') {
       const expected = fn.routes.map((r) => `${r.method} ${r.path}`).sort();
@@ -440,11 +466,19 @@ describe('generated service-config.ts', () => {
     }
   });
 
-  test('table matches the config', () => {
-    template.resourceCountIs('AWS::DynamoDB::GlobalTable', serviceConfig.table ? 1 : 0);
+  test('resources match the services of the config', () => {
+    for (const key of SERVICE_KEYS) {
+      const { type, ids } = SERVICE_RESOURCES[key];
+      template.resourceCountIs(type, serviceConfig.services.includes(key) ? ids.length : 0);
+    }
+    // ...and every function's services are among them.
+    for (const fn of serviceConfig.functions) {
+      expect(serviceConfig.services).toEqual(expect.arrayContaining(fn.services));
+    }
   });
 
   test('alarms match the config', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', serviceConfig.alarms ? 2 * serviceConfig.functions.length : 0);
+    const deadLetters = serviceConfig.services.includes('sqs') ? 1 : 0;
+    template.resourceCountIs('AWS::CloudWatch::Alarm', serviceConfig.alarms ? 2 * serviceConfig.functions.length + deadLetters : 0);
   });
 });

@@ -1,8 +1,8 @@
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Stack } from 'aws-cdk-lib';
 import type { ServiceAlarms } from '../alarms';
 import type { FunctionConfig, ServiceConfig } from '../config-types';
+import type { ServiceResources } from '../services';
 
 /** What a kind gets to wire one function to its trigger. */
 export interface KindContext<C extends FunctionConfig = FunctionConfig> {
@@ -16,7 +16,8 @@ export interface KindContext<C extends FunctionConfig = FunctionConfig> {
   config: C;
   /** The function, already created with its log group, environment and grants. */
   fn: lambda.Function;
-  table?: dynamodb.TableV2;
+  /** The resources of the service's AWS services (table, bucket, queue...). */
+  resources: ServiceResources;
   /**
    * Present when the service has alarms on. The function's errors and
    * throttles alarms exist already; a kind adds those of its own resources

@@ -1,0 +1,312 @@
+// The AWS services of `ServiceConfig.services`: one resource each, created directly in the stack
+// with a stable id (`Table`, `Bucket`, `Queue`, `Topic`, `Secret`, `Parameter`), and for each
+// function that lists a service the environment variable naming its resource and a
+// least-privilege grant on it. A function that does not list a service gets neither.
+import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { ServiceConfig, ServiceKey } from './config-types';
+
+/** The environment variable naming each service's resource, as the Go packages read it. Never a secret value. */
+export const SERVICE_ENV = {
+  dynamodb: 'TABLE_NAME',
+  s3: 'BUCKET_NAME',
+  sqs: 'QUEUE_URL',
+  sns: 'TOPIC_ARN',
+  secretsmanager: 'SECRET_ID',
+  ssm: 'PARAMETER_NAME',
+} as const satisfies Record<ServiceKey, string>;
+
+/** The table's global secondary indexes; grants name them instead of `index/*`. */
+export const TABLE_INDEXES = ['GSI1'];
+
+/**
+ * What `dynamodb` grants: item reads and writes, queries and scans, on the
+ * table and its indexes. Transactions need no action of their own
+ * (TransactWriteItems is authorized per item as PutItem, UpdateItem,
+ * DeleteItem or ConditionCheckItem).
+ */
+export const TABLE_DATA_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/**
+ * What `s3` grants on the bucket's objects: what internal/objects calls.
+ * PutObject also authorizes CreateMultipartUpload, UploadPart and
+ * CompleteMultipartUpload; a presigned GET carries the function's own
+ * GetObject right. Narrower than bucket.grantReadWrite (no s3:DeleteObject*,
+ * no s3:GetBucket*, no s3:List* on objects).
+ */
+export const BUCKET_OBJECT_ACTIONS = ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'];
+
+/** ...and on the bucket itself: with ListBucket S3 answers a missing key with 404 (NoSuchKey) instead of 403. */
+export const BUCKET_ACTIONS = ['s3:ListBucket'];
+
+/** The bucket's lifecycle: unfinished multipart uploads and overwritten or deleted versions do not pile up. */
+export const BUCKET_LIFECYCLE = {
+  abortIncompleteMultipartUploadAfter: Duration.days(7),
+  noncurrentVersionExpiration: Duration.days(90),
+};
+
+/** Receives of a message before SQS moves it to the dead-letter queue. */
+export const MAX_RECEIVE_COUNT = 3;
+
+/** What `ssm` grants on the parameter: the one call internal/params makes. */
+export const PARAMETER_ACTIONS = ['ssm:GetParameter'];
+
+/**
+ * The value the stack gives the parameter. CloudFormation only creates String
+ * and StringList parameters; the real value is set out of band (README).
+ */
+export const PARAMETER_PLACEHOLDER = 'placeholder: set the real value out of band (see infrastructure/README.md)';
+
+/** The resources of the services; each is present when `ServiceConfig.services` lists its service. */
+export interface ServiceResources {
+  readonly table?: dynamodb.TableV2;
+  readonly bucket?: s3.Bucket;
+  /** Where the bucket's server access logs go. */
+  readonly accessLogsBucket?: s3.Bucket;
+  readonly queue?: sqs.Queue;
+  readonly deadLetterQueue?: sqs.Queue;
+  readonly topic?: sns.Topic;
+  readonly secret?: secretsmanager.Secret;
+  /** An interface, so that an imported SecureString parameter can take the created one's place. */
+  readonly parameter?: ssm.IStringParameter;
+}
+
+/** One resource (and its CfnOutput) per service in `config.services`, none for the others. */
+export function createServiceResources(stack: Stack, config: ServiceConfig): ServiceResources {
+  const uses = (key: ServiceKey) => config.services.includes(key);
+  return {
+    ...(uses('dynamodb') ? { table: createTable(stack, config) } : {}),
+    ...(uses('s3') ? createBucket(stack, config) : {}),
+    ...(uses('sqs') ? createQueue(stack) : {}),
+    ...(uses('sns') ? { topic: createTopic(stack, config) } : {}),
+    ...(uses('secretsmanager') ? { secret: createSecret(stack, config) } : {}),
+    ...(uses('ssm') ? { parameter: createParameter(stack, config) } : {}),
+  };
+}
+
+/**
+ * Gives `fn` the services it lists: for each, the environment variable naming
+ * the resource and a least-privilege grant on that resource only.
+ */
+export function connectServices(resources: ServiceResources, fn: lambda.Function, services: readonly ServiceKey[]): void {
+  for (const key of services) {
+    fn.addEnvironment(SERVICE_ENV[key], CONNECT[key](resources, fn));
+  }
+}
+
+/** Grants `fn` one service and returns the value of its environment variable; a mapped type, so a new key must be wired. */
+const CONNECT: { [K in ServiceKey]: (resources: ServiceResources, fn: lambda.Function) => string } = {
+  dynamodb: ({ table }, fn) => {
+    const t = present(table, 'dynamodb');
+    // Like table.grantReadWriteData(fn), but on the named indexes instead of
+    // `<table>/index/*`, and without stream and DescribeTable actions.
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: TABLE_DATA_ACTIONS,
+      resourceArns: [t.tableArn, ...TABLE_INDEXES.map((index) => `${t.tableArn}/index/${index}`)],
+    });
+    return t.tableName;
+  },
+  s3: ({ bucket }, fn) => {
+    const b = present(bucket, 's3');
+    iam.Grant.addToPrincipal({ grantee: fn, actions: BUCKET_OBJECT_ACTIONS, resourceArns: [b.arnForObjects('*')] });
+    iam.Grant.addToPrincipal({ grantee: fn, actions: BUCKET_ACTIONS, resourceArns: [b.bucketArn] });
+    const bucketId = Stack.of(b).getLogicalId(b.node.defaultChild as CfnElement);
+    Validations.of(fn.role ?? fn).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+      reason:
+        'Object actions (s3:PutObject, s3:GetObject, s3:AbortMultipartUpload) apply to object ARNs, and the ' +
+        'function stores objects under keys its callers choose, so "<bucket>/*" is their narrowest resource: ' +
+        'the objects of this one bucket. No s3:* action and no other bucket; narrow it to a key prefix ' +
+        '(bucket.arnForObjects(\'uploads/*\')) if the function only writes there.',
+    });
+    return b.bucketName;
+  },
+  sqs: ({ queue }, fn) => {
+    const q = present(queue, 'sqs');
+    q.grantSendMessages(fn); // sqs:SendMessage, GetQueueAttributes, GetQueueUrl on this queue
+    return q.queueUrl;
+  },
+  sns: ({ topic }, fn) => {
+    const t = present(topic, 'sns');
+    // sns:Publish on this topic. The AWS managed key alias/aws/sns lets every
+    // principal of the account that may publish use it through SNS: no KMS grant.
+    t.grantPublish(fn);
+    return t.topicArn;
+  },
+  secretsmanager: ({ secret }, fn) => {
+    const s = present(secret, 'secretsmanager');
+    s.grantRead(fn); // secretsmanager:GetSecretValue and DescribeSecret on this secret
+    return s.secretArn; // the ARN, never the value
+  },
+  ssm: ({ parameter }, fn) => {
+    const p = present(parameter, 'ssm');
+    // Narrower than parameter.grantRead (which adds GetParameters,
+    // GetParameterHistory and DescribeParameters): internal/params only calls GetParameter.
+    iam.Grant.addToPrincipal({ grantee: fn, actions: PARAMETER_ACTIONS, resourceArns: [p.parameterArn] });
+    return p.parameterName;
+  },
+};
+
+function present<T>(resource: T | undefined, key: ServiceKey): T {
+  if (resource === undefined) {
+    throw new Error(`service '${key}' is used by a function but is not in ServiceConfig.services`);
+  }
+  return resource;
+}
+
+/** The single-table design: PK/SK plus GSI1 (GSI1PK/GSI1SK), all strings; on demand, PITR, retained. */
+function createTable(stack: Stack, config: ServiceConfig): dynamodb.TableV2 {
+  const table = new dynamodb.TableV2(stack, 'Table', {
+    partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
+    sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
+    globalSecondaryIndexes: TABLE_INDEXES.map((indexName) => ({
+      indexName,
+      partitionKey: { name: `${indexName}PK`, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: `${indexName}SK`, type: dynamodb.AttributeType.STRING },
+    })),
+    billing: dynamodb.Billing.onDemand(),
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    deletionProtection: config.table?.deletionProtection ?? false,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  new CfnOutput(stack, 'TableName', { description: `DynamoDB table (${SERVICE_ENV.dynamodb})`, value: table.tableName });
+  return table;
+}
+
+/**
+ * A private, versioned, retained bucket with S3-managed encryption and
+ * TLS-only access, logging its requests to a bucket of its own.
+ */
+function createBucket(stack: Stack, config: ServiceConfig): Pick<ServiceResources, 'bucket' | 'accessLogsBucket'> {
+  const accessLogsBucket = new s3.Bucket(stack, 'AccessLogsBucket', {
+    // A server access log target supports S3-managed encryption only, not SSE-KMS.
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    // Kept as long as the functions' logs (ServiceConfig.logRetentionDays).
+    lifecycleRules: [{ expiration: Duration.days(config.logRetentionDays) }],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  // No access logs of its own: logging it into itself would add records for
+  // the log deliveries themselves, which S3 advises against. cdk-nag
+  // (AwsSolutions-S1) accepts a bucket that is another one's log target.
+
+  const bucket = new s3.Bucket(stack, 'Bucket', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    versioned: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    serverAccessLogsBucket: accessLogsBucket,
+    serverAccessLogsPrefix: 'bucket/',
+    lifecycleRules: [BUCKET_LIFECYCLE],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  new CfnOutput(stack, 'BucketName', { description: `S3 bucket (${SERVICE_ENV.s3})`, value: bucket.bucketName });
+  return { bucket, accessLogsBucket };
+}
+
+/**
+ * A standard queue to send to, with a dead-letter queue after
+ * MAX_RECEIVE_COUNT receives; both SQS-encrypted and TLS-only.
+ */
+function createQueue(stack: Stack): Pick<ServiceResources, 'queue' | 'deadLetterQueue'> {
+  const deadLetterQueue = new sqs.Queue(stack, 'DeadLetterQueue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    // The longest SQS allows: a message keeps its original enqueue time when
+    // it moves here, so this must outlast the queue's retention.
+    retentionPeriod: Duration.days(14),
+  });
+  const queue = new sqs.Queue(stack, 'Queue', {
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+  });
+  new CfnOutput(stack, 'QueueUrl', { description: `SQS queue (${SERVICE_ENV.sqs})`, value: queue.queueUrl });
+  new CfnOutput(stack, 'DeadLetterQueueUrl', {
+    description: `Dead-letter queue of the SQS queue (after ${MAX_RECEIVE_COUNT} receives)`,
+    value: deadLetterQueue.queueUrl,
+  });
+  return { queue, deadLetterQueue };
+}
+
+/**
+ * A standard topic to publish to, TLS-only, encrypted with the AWS managed
+ * key alias/aws/sns. That key's policy cannot be changed, so AWS services
+ * (CloudWatch alarms, EventBridge, S3 notifications) cannot publish to this
+ * topic: give it a customer managed key (kms.Key with enableKeyRotation) for
+ * them.
+ */
+function createTopic(stack: Stack, config: ServiceConfig): sns.Topic {
+  const topic = new sns.Topic(stack, 'Topic', {
+    displayName: `${config.projectName} topic`,
+    enforceSSL: true,
+  });
+  // Set on the CloudFormation resource rather than as `masterKey`: an
+  // imported alias would make grantPublish add kms actions on `key/*`,
+  // which an AWS managed key does not need.
+  (topic.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = 'alias/aws/sns';
+  new CfnOutput(stack, 'TopicArn', { description: `SNS topic (${SERVICE_ENV.sns})`, value: topic.topicArn });
+  return topic;
+}
+
+/** A secret with a generated value: the value is never in code, the template or an environment variable. */
+function createSecret(stack: Stack, config: ServiceConfig): secretsmanager.Secret {
+  const secret = new secretsmanager.Secret(stack, 'Secret', {
+    description: `${config.projectName}: read by the functions through ${SERVICE_ENV.secretsmanager}; generated, replace with put-secret-value`,
+    generateSecretString: { passwordLength: 32, excludePunctuation: true },
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-SMG4',
+    reason:
+      'No automatic rotation: rotating needs a rotation Lambda that knows what the secret is for (a database ' +
+      'user, a third-party API key...) and how to change it there, which only the project knows. The value ' +
+      'is generated at deploy time and only the functions that list secretsmanager may read it; add ' +
+      'secret.addRotationSchedule with a rotation function once the secret has its real use.',
+  });
+  new CfnOutput(stack, 'SecretArn', {
+    description: `Secrets Manager secret (${SERVICE_ENV.secretsmanager}); its ARN, not its value`,
+    value: secret.secretArn,
+  });
+  return secret;
+}
+
+/**
+ * A String parameter named `/<project>/parameter`. CloudFormation cannot
+ * create a SecureString parameter (AWS::SSM::Parameter takes String and
+ * StringList only), so the stack creates a String one with a placeholder and
+ * the real value is set out of band (`aws ssm put-parameter --overwrite`),
+ * which later deploys keep unless this resource changes. Keep secrets in the
+ * Secrets Manager secret; the Go side reads a SecureString parameter too
+ * (WithDecryption), see README.
+ */
+function createParameter(stack: Stack, config: ServiceConfig): ssm.IStringParameter {
+  const parameter = new ssm.StringParameter(stack, 'Parameter', {
+    parameterName: `/${config.projectName}/parameter`,
+    description: `${config.projectName}: read by the functions through ${SERVICE_ENV.ssm}; value set out of band`,
+    stringValue: PARAMETER_PLACEHOLDER,
+    tier: ssm.ParameterTier.STANDARD,
+  });
+  new CfnOutput(stack, 'ParameterName', { description: `SSM parameter (${SERVICE_ENV.ssm})`, value: parameter.parameterName });
+  return parameter;
+}
