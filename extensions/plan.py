@@ -105,7 +105,6 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "service_keys": used,
         "service_packages": packages,
         "table": "dynamodb" in used,
-        "table_users": [f["name"] for f in functions if "dynamodb" in f["service_keys"]],
         "goarch": GOARCH[architecture],
         "cdk_architecture": CDK_ARCHITECTURE[architecture],
         "cdk_runtime": CDK_RUNTIME[runtime],

@@ -79,7 +79,6 @@ def test_default_plan() -> None:
     assert api["handler_template"] == "kinds/apigw-rest/users/handler.go.jinja"
     assert [(r["method"], r["path"]) for r in api["routes"]] == [(r.method, r.path) for r in USERS_ROUTES]
     assert result["crud_function"] == "api"
-    assert result["table_users"] == ["api"]
     assert result["service_keys"] == ["dynamodb"]
     assert result["service_packages"] == []  # the users example brings its own repository
     assert result["goarch"] == "arm64"
