@@ -33,6 +33,7 @@ if _PACKAGE not in sys.modules:
 
 _plan = importlib.import_module(f"{_PACKAGE}.plan")
 _validators = importlib.import_module(f"{_PACKAGE}.validators")
+_literals = importlib.import_module(f"{_PACKAGE}.literals")
 
 
 class ContextUpdater(ContextHook):
@@ -45,9 +46,11 @@ class ContextUpdater(ContextHook):
 
 
 class TemplateFilters(Extension):
-    """Validators (for copier.yml) and the functions default as Jinja filters."""
+    """Validators (for copier.yml), the functions default and the TypeScript literal filter."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters.update(_validators.FILTERS)
         environment.filters["default_functions"] = _plan.default_functions
+        environment.filters["function_kinds"] = _plan.function_kinds
+        environment.filters["ts"] = _literals.ts_literal

@@ -1,14 +1,16 @@
 """The event catalogue: everything the template knows about one kind of Lambda trigger.
 
 One entry per event kind. The context hook reads this table to plan a project; the files a kind
-needs (Go handler, its test, sample events, infrastructure) live in ``kinds/<key>/`` and are named
-here, so a reader finds everything about a kind from its entry. Adding a kind means one entry here
-plus its folder under ``kinds/`` (see README.md, "Adding an event kind").
+needs live in ``kinds/<key>/`` (Go handler, its test, sample events) and in the generated CDK app's
+``lib/kinds/<key>.ts`` (its trigger), so a reader finds everything about a kind from its entry.
+Adding a kind means one entry here, its folder under ``kinds/`` and its CDK wiring (README.md,
+"Adding an event kind").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,14 +28,29 @@ class EventKind:
 
     key: str  # the answer value, e.g. "apigw-rest"
     title: str  # shown in the interactive multiselect
-    go_input: str  # aws-lambda-go type the handler receives
+    summary: str  # what the generated function does, completing "Command <fn> is ...: <summary>."
+    go_input: str  # aws-lambda-go type the handler receives ("" : the handler declares its own)
     go_output: str  # type it returns (besides error); "" when it returns only error
-    default_name: str  # function name derived from the `events` answer
+    default_name: str  # function name derived from the `events` answer (the seed's names)
     memory: int = 256  # MB, when the functions answer gives none
     timeout: int = 10  # seconds, when the functions answer gives none
-    http: bool = False  # answers HTTP requests (JSON in/out, 4xx on bad input)
-    routes: tuple[Route, ...] = field(default_factory=tuple)
+    http: bool = False  # answers HTTP requests (JSON in/out, 4xx on bad input, routing)
+    batch: bool = False  # reports failed items (batchItemFailures) instead of failing the batch
+    routes: tuple[Route, ...] = field(default_factory=tuple)  # HTTP kinds: routes and their samples
+    samples: tuple[str, ...] = field(default_factory=tuple)  # other kinds: sample events
+    # Settings of the kind's trigger in the CDK app (lib/service-config.ts), camelCase as there.
+    cdk: tuple[tuple[str, Any], ...] = field(default_factory=tuple)
 
+    @property
+    def sample_files(self) -> tuple[str, ...]:
+        return tuple(route.sample for route in self.routes) or self.samples
+
+
+# The greeting every HTTP kind serves unless it is the users example.
+HELLO_ROUTES: tuple[Route, ...] = (
+    Route("GET", "/hello", "get-hello.json"),
+    Route("POST", "/hello", "post-hello.json"),
+)
 
 # HTTP routes of the seed's users CRUD example (served by the first REST function when
 # example_crud is true). Shared by the Go router's sample events and the API Gateway resources.
@@ -45,25 +62,163 @@ USERS_ROUTES: tuple[Route, ...] = (
     Route("DELETE", "/users/{userId}", "delete-user.json"),
 )
 
+# Batch sources: the seed's event-driven stack, with failures reported per item.
+STREAM_SOURCE = (("batchSize", 100), ("maxBatchingWindowSeconds", 5), ("retryAttempts", 3))
+
 CATALOGUE: dict[str, EventKind] = {
     kind.key: kind
     for kind in (
         EventKind(
             key="apigw-rest",
             title="API Gateway REST API (APIGatewayProxyRequest)",
+            summary="a REST greeting",
             go_input="events.APIGatewayProxyRequest",
             go_output="events.APIGatewayProxyResponse",
             default_name="api",
             memory=1024,
             timeout=30,
             http=True,
-            routes=(
-                Route("GET", "/hello", "get-hello.json"),
-                Route("POST", "/hello", "post-hello.json"),
-            ),
+            routes=HELLO_ROUTES,
+        ),
+        EventKind(
+            key="apigw-http",
+            title="API Gateway HTTP API (APIGatewayV2HTTPRequest, payload 2.0)",
+            summary="a greeting behind an HTTP API",
+            go_input="events.APIGatewayV2HTTPRequest",
+            go_output="events.APIGatewayV2HTTPResponse",
+            default_name="http-api",
+            memory=1024,
+            timeout=30,
+            http=True,
+            routes=HELLO_ROUTES,
+        ),
+        EventKind(
+            key="alb",
+            title="Application Load Balancer target (ALBTargetGroupRequest)",
+            summary="a greeting behind an Application Load Balancer",
+            go_input="events.ALBTargetGroupRequest",
+            go_output="events.ALBTargetGroupResponse",
+            default_name="alb",
+            memory=1024,
+            timeout=30,
+            http=True,
+            routes=HELLO_ROUTES,
+        ),
+        EventKind(
+            key="function-url",
+            title="Lambda function URL (LambdaFunctionURLRequest)",
+            summary="a greeting at its function URL",
+            go_input="events.LambdaFunctionURLRequest",
+            go_output="events.LambdaFunctionURLResponse",
+            default_name="url",
+            memory=1024,
+            timeout=30,
+            http=True,
+            routes=HELLO_ROUTES,
+            cdk=(("corsAllowedOrigins", ["*"]),),
+        ),
+        EventKind(
+            key="s3",
+            title="S3 object notifications (S3Event)",
+            summary="logs each object created in its bucket",
+            go_input="events.S3Event",
+            go_output="",
+            default_name="s3-processor",
+            memory=512,
+            timeout=60,
+            samples=("object-created.json",),
+            cdk=(("prefix", "incoming/"),),
+        ),
+        EventKind(
+            key="sqs",
+            title="SQS queue with a dead-letter queue (SQSEvent, batch item failures)",
+            summary="processes order messages from its queue, reporting failed messages",
+            go_input="events.SQSEvent",
+            go_output="events.SQSEventResponse",
+            default_name="processor",
+            memory=512,
+            timeout=50,
+            batch=True,
+            samples=("messages.json",),
+            cdk=(("batchSize", 10), ("maxBatchingWindowSeconds", 5), ("maxReceiveCount", 3)),
+        ),
+        EventKind(
+            key="dynamodb-stream",
+            title="DynamoDB stream (DynamoDBEvent, batch item failures)",
+            summary="processes the changes of its table's stream, reporting failed records",
+            go_input="events.DynamoDBEvent",
+            go_output="events.DynamoDBEventResponse",
+            default_name="stream-processor",
+            memory=512,
+            timeout=60,
+            batch=True,
+            samples=("changes.json",),
+            cdk=STREAM_SOURCE,
+        ),
+        EventKind(
+            key="sns",
+            title="SNS topic subscription (SNSEvent)",
+            summary="handles the notifications of its topic",
+            go_input="events.SNSEvent",
+            go_output="",
+            default_name="notifier",
+            memory=256,
+            timeout=30,
+            samples=("notification.json",),
+        ),
+        EventKind(
+            key="eventbridge",
+            title="EventBridge rule (EventBridgeEvent)",
+            summary="handles the events its EventBridge rule matches",
+            go_input="events.EventBridgeEvent",
+            go_output="",
+            default_name="event-handler",
+            memory=256,
+            timeout=30,
+            samples=("order-placed.json",),
+            cdk=(("eventPattern", {"source": ["com.example.orders"], "detailType": ["Order Placed"]}),),
+        ),
+        EventKind(
+            key="kinesis",
+            title="Kinesis data stream (KinesisEvent, batch item failures)",
+            summary="processes the records of its Kinesis stream, reporting failed records",
+            go_input="events.KinesisEvent",
+            go_output="events.KinesisEventResponse",
+            default_name="kinesis-processor",
+            memory=512,
+            timeout=60,
+            batch=True,
+            samples=("records.json",),
+            cdk=STREAM_SOURCE,
+        ),
+        EventKind(
+            key="schedule",
+            title="Scheduled rule, rate and cron (EventBridgeEvent)",
+            summary="runs a scheduled job",
+            go_input="events.EventBridgeEvent",
+            go_output="",
+            default_name="scheduled",
+            memory=256,
+            timeout=300,
+            samples=("scheduled.json",),
+            cdk=(("schedules", ["rate(1 hour)", "cron(0 10 * * ? *)"]),),
+        ),
+        EventKind(
+            key="direct",
+            title="Direct invocation with typed JSON input and output (Step Functions, SDK)",
+            summary="turns a typed JSON request into a typed JSON result",
+            go_input="",
+            go_output="",
+            default_name="worker",
+            memory=256,
+            timeout=30,
+            samples=("input.json",),
         ),
     )
 }
+
+# The kinds whose Go handler is the shared HTTP greeting (kinds/_http/) with an adapter per kind.
+HTTP_KINDS: tuple[str, ...] = tuple(key for key, kind in CATALOGUE.items() if kind.http)
 
 
 def kind(key: str) -> EventKind:

@@ -28,13 +28,30 @@ def default_functions(events: list[str] | None) -> list[dict[str, Any]]:
     ]
 
 
-def _route(route: Route, kind_dir: str) -> dict[str, str]:
-    return {
-        "method": route.method,
-        "path": route.path,
-        "sample": route.sample,
-        "sample_template": f"{kind_dir}/events/{route.sample}.jinja",
-    }
+def function_kinds(functions: Any) -> list[str]:
+    """The event kinds of a ``functions`` answer, for questions asked only with some kind.
+
+    Tolerates an answer the validator has not seen yet: anything malformed has no kinds.
+    """
+    if not isinstance(functions, list):
+        return []
+    return [f["event"] for f in functions if isinstance(f, Mapping) and isinstance(f.get("event"), str)]
+
+
+def _route(route: Route) -> dict[str, str]:
+    return {"method": route.method, "path": route.path, "sample": route.sample}
+
+
+def _sample(file: str, kind_dir: str) -> dict[str, str]:
+    return {"file": file, "template": f"{kind_dir}/events/{file}.jinja"}
+
+
+def cdk_settings(kind: EventKind, answers: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The settings of a function's trigger in lib/service-config.ts, from the catalogue."""
+    settings = list(kind.cdk)
+    if kind.key == "function-url":
+        settings.insert(0, ("authType", answers.get("function_url_auth") or "AWS_IAM"))
+    return settings
 
 
 def function_services(answer: Mapping[str, Any], aws_services: list[str], *, crud: bool) -> list[str]:
@@ -49,7 +66,9 @@ def function_services(answer: Mapping[str, Any], aws_services: list[str], *, cru
     return [key for key in SERVICES if key in chosen]
 
 
-def function_plan(answer: Mapping[str, Any], *, crud: bool, aws_services: list[str]) -> dict[str, Any]:
+def function_plan(
+    answer: Mapping[str, Any], *, crud: bool, aws_services: list[str], answers: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Everything the files need to know about one function."""
     kind: EventKind = CATALOGUE[answer["event"]]
     name = answer["name"]
@@ -57,6 +76,7 @@ def function_plan(answer: Mapping[str, Any], *, crud: bool, aws_services: list[s
     # The users example is a variant of its kind: same kind, its own handler and samples.
     kind_dir = f"kinds/{kind.key}/users" if crud else f"kinds/{kind.key}"
     routes = USERS_ROUTES if crud else kind.routes
+    samples = [route.sample for route in routes] if kind.http else list(kind.samples)
     services = function_services(answer, aws_services, crud=crud)
     return {
         "name": name,
@@ -71,13 +91,20 @@ def function_plan(answer: Mapping[str, Any], *, crud: bool, aws_services: list[s
         "go_file": name.replace("-", "_"),  # internal/handler/<go_file>.go
         "construct_id": pascal(name),  # CDK construct ids
         "env_prefix": env_name(name),
+        "summary": kind.summary,
         "http": kind.http,
-        "go_input": kind.go_input,
-        "go_output": kind.go_output,
-        "main_template": f"{kind_dir}/main.go.jinja",
+        "batch": kind.batch,
+        # The direct kind's handler declares its own input and output types.
+        "go_input": kind.go_input or f"handler.{type_name}Input",
+        "go_output": kind.go_output or (f"handler.{type_name}Output" if not kind.go_input else ""),
+        # HTTP kinds: the middleware adapter, e.g. APIGatewayProxy for events.APIGatewayProxyRequest.
+        "http_adapter": kind.go_input.removeprefix("events.").removesuffix("Request") if kind.http else "",
+        "main_template": f"{kind_dir}/main.go.jinja" if crud else "kinds/_shared/main.go.jinja",
         "handler_template": f"{kind_dir}/handler.go.jinja",
         "test_template": f"{kind_dir}/handler_test.go.jinja",
-        "routes": [_route(route, kind_dir) for route in routes],
+        "routes": [_route(route) for route in routes],
+        "samples": [_sample(file, kind_dir) for file in samples],
+        "cdk": cdk_settings(kind, answers or {}),
     }
 
 
@@ -88,7 +115,10 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
     if answers.get("example_crud"):
         crud_name = next((f["name"] for f in functions_answer if f.get("event") == "apigw-rest"), "")
     aws_services = [key for key in SERVICES if key in (answers.get("aws_services") or [])]
-    functions = [function_plan(f, crud=f["name"] == crud_name, aws_services=aws_services) for f in functions_answer]
+    functions = [
+        function_plan(f, crud=f["name"] == crud_name, aws_services=aws_services, answers=answers)
+        for f in functions_answer
+    ]
     used = [key for key in SERVICES if any(key in f["service_keys"] for f in functions)]
     # The Go packages under internal/: the users example brings its own repository instead.
     packages = [key for key in SERVICES if any(key in f["service_keys"] for f in functions if not f["crud"])]
@@ -99,6 +129,8 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "functions": functions,
         "function_names": [f["name"] for f in functions],
         "kinds": sorted({f["event"] for f in functions}),
+        "http": any(f["http"] for f in functions),  # pkg/middleware and the HTTP test helpers
+        "batch": any(f["batch"] for f in functions),  # internal/batch
         "crud_function": crud_name,
         # Resources exist for the services some function uses; each is granted to those only.
         "services": [vars(SERVICES[key]) for key in used],
