@@ -16,7 +16,7 @@ def ts_literal(value: Any) -> str:
     if isinstance(value, (int, float)):
         return json.dumps(value)
     if isinstance(value, str):
-        return "'" + json.dumps(value)[1:-1].replace("\\\"", '"').replace("'", "\\'") + "'"
+        return "'" + json.dumps(value)[1:-1].replace('\\"', '"').replace("'", "\\'") + "'"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(ts_literal(item) for item in value) + "]"
     if isinstance(value, dict):

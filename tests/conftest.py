@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from .kinds import every_kind
+
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = {key for key in yaml.safe_load((ROOT / "copier.yml").read_text()) if not key.startswith("_")}
 
@@ -69,3 +71,10 @@ def default_project(copie_session: Any) -> Path:
     """The default project exactly as a user gets it: tasks ran (gofmt, go mod tidy)."""
     require_tool("go")
     return generate(copie_session)
+
+
+@pytest.fixture(scope="session")
+def every_kind_project(copie_session: Any) -> Path:
+    """A project with one function of every event kind (tests/kinds.py), tasks run."""
+    require_tool("go")
+    return generate(copie_session, **every_kind())

@@ -12,6 +12,7 @@ import yaml
 from plumbum import local
 
 from .conftest import ROOT, generate, render, require_tool
+from .kinds import KIND_KEYS, alone
 
 pytestmark = pytest.mark.gates
 
@@ -84,3 +85,13 @@ def test_deploy_uses_oidc_and_a_protected_environment(copie: Any) -> None:
 def test_golangci_lint_finds_nothing(copie: Any, answers: dict[str, Any]) -> None:
     project = generate(copie, **answers)
     run(project, require_tool("golangci-lint"), "run", "./...")
+
+
+def test_golangci_lint_accepts_every_kind_together(every_kind_project: Path) -> None:
+    run(every_kind_project, require_tool("golangci-lint"), "run", "./...")
+
+
+@pytest.mark.parametrize("key", KIND_KEYS)
+def test_golangci_lint_accepts_each_kind_alone(copie: Any, key: str) -> None:
+    """Alone, a kind must not leave shared helpers unused (middleware, batch, test helpers)."""
+    run(generate(copie, **alone(key)), require_tool("golangci-lint"), "run", "./...")

@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from plumbum import local
 
-from extensions import gomod
+from extensions import gomod, naming
 
 from .conftest import generate, render
 from .elf import read_elf
+from .kinds import BATCH_KINDS, EVERY_KIND, KIND_KEYS, alone
 
 pytestmark = pytest.mark.go
 
@@ -129,3 +130,59 @@ def test_generation_without_go_keeps_every_file(copie: Any, capfd: pytest.Captur
 
     assert listing(project) == listing(reference)
     assert f"cd {project} && go mod tidy" in capfd.readouterr().err
+
+
+def test_every_kind_vets_tests_and_builds(every_kind_project: Path) -> None:
+    """One function of every kind (and two of some) in one module: vet, race tests, arm64 builds."""
+    project = every_kind_project
+    assert run(project, "gofmt", "-l", ".").strip() == ""
+    run(project, "go", "vet", "./...")
+    out = run(project, "go", "test", "-race", "-count=1", "-json", "./internal/...")
+    passed = {
+        event["Test"]
+        for event in map(json.loads, out.splitlines())
+        if event.get("Test") and event.get("Action") == "pass"
+    }
+    failed = [line for line in out.splitlines() if '"Action":"fail"' in line]
+    assert not failed, failed[:5]
+    # Each function's own tests ran: its test names carry its handler type.
+    for fn in EVERY_KIND:
+        handler_type = plan_handler_type(fn["name"])
+        assert any(handler_type in test for test in passed), f"no passing test of {fn['name']}"
+    run(project, "make", "build")
+    for fn in EVERY_KIND:
+        info = read_elf(project / "build" / fn["name"] / "bootstrap")
+        assert info.architecture == "arm64" and info.static, fn["name"]
+
+
+def test_batch_handlers_report_only_the_bad_record(every_kind_project: Path) -> None:
+    """The tests named ..._reportsOnlyFailedItems exist and pass for every batch kind."""
+    names = [fn["name"] for fn in EVERY_KIND if fn["event"] in BATCH_KINDS]
+    pattern = "|".join(f"Test{plan_handler_type(name)}" for name in names)
+    out = run(every_kind_project, "go", "test", "-count=1", "-json", "-run", f"^({pattern})", "./internal/handler")
+    events = [json.loads(line) for line in out.splitlines()]
+    passed = {e["Test"] for e in events if e.get("Test") and e.get("Action") == "pass"}
+    assert not [e for e in events if e.get("Action") == "fail"]
+    for name in names:
+        prefix = f"Test{plan_handler_type(name)}"
+        assert any(t.startswith(prefix) and "OnlyFailed" in t for t in passed), f"{name}: {sorted(passed)}"
+
+
+def plan_handler_type(name: str) -> str:
+    return f"{naming.go_type_name(name)}Handler"
+
+
+@pytest.mark.parametrize("key", KIND_KEYS)
+def test_each_kind_alone_vets_and_builds(copie: Any, key: str) -> None:
+    """Shared code (middleware, batch, test helpers) is present exactly when a kind needs it."""
+    project = render(copie, **alone(key))
+    assert run(project, "gofmt", "-l", ".").strip() == ""
+    rendered_go_mod = (project / "go.mod").read_text()
+    run(project, "go", "mod", "tidy")
+    assert (project / "go.mod").read_text() == rendered_go_mod, "the rendered go.mod is not tidy"
+    run(project, "go", "vet", "./...")
+    counts = go_test(project)
+    assert counts["fail"] == 0 and counts["pass"] > 0
+    run(project, "make", "build")
+    name = alone(key)["functions"][0]["name"]
+    assert read_elf(project / "build" / name / "bootstrap").architecture == "arm64"

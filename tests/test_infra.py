@@ -11,8 +11,12 @@ from typing import Any
 import pytest
 from plumbum import local
 
+from extensions import naming
+from extensions.events import CATALOGUE
+
 from .conftest import generate, require_tool
 from .elf import read_elf
+from .kinds import BATCH_KINDS, EVERY_KIND
 
 pytestmark = pytest.mark.infra
 
@@ -188,3 +192,77 @@ def test_go_function_bundling_compiles_at_synth(copie: Any, node_modules: Path) 
     violations, _ = nag_report(project)
     assert violations == []
     assert cfn_lint_errors(project) == []
+
+
+def function_logical_id(template: dict[str, Any], name: str) -> str:
+    """The logical id of the Go function `name` (construct id `<Pascal name>Function`)."""
+    prefix = f"{naming.pascal(name)}Function"
+    (found,) = [
+        key
+        for key, r in resources(template, "AWS::Lambda::Function").items()
+        if key.startswith(prefix) and r["Properties"].get("Runtime", "").startswith("provided")
+    ]
+    return found
+
+
+def test_every_kind_synthesizes_with_its_trigger(every_kind_project: Path, node_modules: Path) -> None:
+    """One function of every kind: each trigger is in the CloudFormation, batch sources report item
+    failures, every queue is encrypted, and cfn-lint and cdk-nag find nothing open."""
+    infra = link_node_modules(every_kind_project, node_modules)
+    run(infra, "npx", "--no-install", "tsc", "--noEmit")
+    template = synth(every_kind_project)
+    go_functions = {fn["name"]: function_logical_id(template, fn["name"]) for fn in EVERY_KIND}
+    kind_of = {fn["name"]: fn["event"] for fn in EVERY_KIND}
+
+    def refers_to(value: Any, logical_id: str) -> bool:
+        return logical_id in json.dumps(value)
+
+    # Batch kinds: one event source mapping each, reporting failed items only.
+    mappings = list(resources(template, "AWS::Lambda::EventSourceMapping").values())
+    batch_functions = [name for name, kind in kind_of.items() if kind in BATCH_KINDS]
+    assert len(mappings) == len(batch_functions)
+    for name in batch_functions:
+        (mapping,) = [m for m in mappings if refers_to(m["Properties"]["FunctionName"], go_functions[name])]
+        props = mapping["Properties"]
+        settings = dict(CATALOGUE[kind_of[name]].cdk)
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"], name
+        assert props["BatchSize"] == settings["batchSize"], name
+        assert props["MaximumBatchingWindowInSeconds"] == settings["maxBatchingWindowSeconds"], name
+        if kind_of[name] != "sqs":  # streams: start at the tip, retry, then park the batch in a DLQ
+            assert props["StartingPosition"] == "LATEST", name
+            assert props["MaximumRetryAttempts"] == settings["retryAttempts"], name
+            assert props["DestinationConfig"]["OnFailure"]["Destination"], name
+
+    queues = resources(template, "AWS::SQS::Queue")
+    for key, queue in queues.items():
+        props = queue["Properties"]
+        assert props.get("SqsManagedSseEnabled") or props.get("KmsMasterKeyId"), f"{key} is not encrypted"
+    redriven = [q["Properties"] for q in queues.values() if "RedrivePolicy" in q["Properties"]]
+    sqs_timeouts = sorted(6 * CATALOGUE["sqs"].timeout for name, kind in kind_of.items() if kind == "sqs")
+    assert sorted(q["VisibilityTimeout"] for q in redriven if q["RedrivePolicy"]["maxReceiveCount"] == 3) == (
+        sqs_timeouts
+    )
+
+    tables = resources(template, "AWS::DynamoDB::GlobalTable").values()
+    (stream_table,) = [t for t in tables if "StreamSpecification" in t["Properties"]]
+    assert stream_table["Properties"]["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert len(resources(template, "AWS::Kinesis::Stream")) == 1
+    assert len(resources(template, "AWS::ApiGateway::RestApi")) == 1
+    assert [a["Properties"]["ProtocolType"] for a in resources(template, "AWS::ApiGatewayV2::Api").values()] == ["HTTP"]
+    assert len(resources(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")) == 1
+    urls = list(resources(template, "AWS::Lambda::Url").values())
+    assert len(urls) == 2 and all(u["Properties"]["AuthType"] == "AWS_IAM" and u["Properties"]["Cors"] for u in urls)
+    assert [s["Properties"]["Protocol"] for s in resources(template, "AWS::SNS::Subscription").values()] == ["lambda"]
+    notifications = resources(template, "Custom::S3BucketNotifications")
+    assert refers_to(notifications, go_functions["s3-processor"])
+    rules = list(resources(template, "AWS::Events::Rule").values())
+    schedules = sorted(r["Properties"]["ScheduleExpression"] for r in rules if "ScheduleExpression" in r["Properties"])
+    assert schedules == sorted(dict(CATALOGUE["schedule"].cdk)["schedules"])
+    patterns = [r["Properties"]["EventPattern"] for r in rules if "EventPattern" in r["Properties"]]
+    assert patterns == [{"source": ["com.example.orders"], "detail-type": ["Order Placed"]}]
+
+    assert cfn_lint_errors(every_kind_project) == []
+    violations, acknowledged = nag_report(every_kind_project)
+    assert violations == [], [v.get("ruleName") or v for v in violations][:10]
+    for finding in acknowledged:
+        assert len(finding["reason"]) > 40, finding["acknowledgedId"]

@@ -9,11 +9,15 @@ import yaml
 
 from extensions import gomod, naming, plan
 from extensions.events import CATALOGUE, USERS_ROUTES
+from extensions.literals import ts_literal
 from extensions.services import SERVICES
+
+from .kinds import EVERY_KIND, KIND_KEYS
 
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[1]
+INFRA = ROOT / "template" / "{{ 'infrastructure' if iac == 'cdk' else '' }}"
 COPIER = yaml.safe_load((ROOT / "copier.yml").read_text())
 
 DEFAULT_ANSWERS = {
@@ -25,19 +29,35 @@ DEFAULT_ANSWERS = {
 }
 
 
-def test_events_question_offers_exactly_the_catalogue() -> None:
-    assert sorted(COPIER["events"]["choices"].values()) == sorted(CATALOGUE)
+def test_events_question_lists_the_catalogue_in_its_order() -> None:
+    assert list(COPIER["events"]["choices"].values()) == KIND_KEYS
 
 
-@pytest.mark.parametrize("key", sorted(CATALOGUE))
+@pytest.mark.parametrize("key", KIND_KEYS)
 def test_every_kind_ships_its_files(key: str) -> None:
-    """A kind is complete only with its main, handler, test and a sample event per route."""
+    """A kind is complete only with its handler, its test, its sample events and its CDK wiring."""
     kind = CATALOGUE[key]
     folder = ROOT / "kinds" / key
-    for name in ("main.go.jinja", "handler.go.jinja", "handler_test.go.jinja"):
+    for name in ("handler.go.jinja", "handler_test.go.jinja"):
         assert (folder / name).is_file(), f"kinds/{key}/{name} is missing"
-    for route in kind.routes:
-        assert (folder / "events" / f"{route.sample}.jinja").is_file()
+    assert kind.sample_files, f"{key} has no sample event"
+    for sample in kind.sample_files:
+        assert (folder / "events" / f"{sample}.jinja").is_file(), f"kinds/{key}/events/{sample}.jinja is missing"
+    assert (INFRA / "lib" / "kinds" / f"{key}.ts").is_file(), f"lib/kinds/{key}.ts is missing"
+    registry = (INFRA / "lib" / "kinds" / "index.ts").read_text()
+    assert f"'{key}':" in registry, f"{key} is not registered in lib/kinds/index.ts"
+
+
+@pytest.mark.parametrize("key", KIND_KEYS)
+def test_every_kind_has_consistent_facts(key: str) -> None:
+    kind = CATALOGUE[key]
+    assert kind.key == key
+    assert 128 <= kind.memory <= 10240 and 1 <= kind.timeout <= 900
+    assert bool(kind.routes) == kind.http, "HTTP kinds, and only they, have routes"
+    assert not (kind.routes and kind.samples), "HTTP kinds name their samples in their routes"
+    assert not (kind.http and kind.batch)
+    # Batch kinds return the aws-lambda-go response that carries batchItemFailures.
+    assert kind.batch == kind.go_output.endswith("EventResponse")
 
 
 def test_users_variant_ships_its_files() -> None:
@@ -53,6 +73,62 @@ def test_default_functions_follow_the_seed_names() -> None:
         {"name": "api", "event": "apigw-rest", "memory": 1024, "timeout": 30}
     ]
     assert plan.default_functions([]) == []
+    assert [f["name"] for f in plan.default_functions(["sqs", "dynamodb-stream", "schedule"])] == [
+        "processor",
+        "stream-processor",
+        "scheduled",
+    ]
+    every = plan.default_functions(KIND_KEYS)
+    assert len({f["name"] for f in every}) == len(KIND_KEYS), "default names must not collide"
+
+
+def test_plan_of_every_kind() -> None:
+    result = plan.build_plan({**DEFAULT_ANSWERS, "functions": EVERY_KIND})
+    by_name = {f["name"]: f for f in result["functions"]}
+    assert result["kinds"] == sorted(KIND_KEYS)
+    assert result["http"] and result["batch"]
+    assert by_name["processor"]["go_output"] == "events.SQSEventResponse"
+    assert by_name["orders"]["handler_type"] == "OrdersHandler"  # a second sqs function
+    assert by_name["worker"]["go_input"] == "handler.WorkerInput"
+    assert by_name["worker"]["go_output"] == "handler.WorkerOutput"
+    assert by_name["notifier"]["go_output"] == ""
+    assert by_name["http-api"]["http_adapter"] == "APIGatewayV2HTTP"
+    assert by_name["processor"]["http_adapter"] == ""
+    assert [s["file"] for s in by_name["processor"]["samples"]] == ["messages.json"]
+    assert by_name["processor"]["samples"][0]["template"] == "kinds/sqs/events/messages.json.jinja"
+    assert by_name["processor"]["main_template"] == "kinds/_shared/main.go.jinja"
+    assert dict(by_name["processor"]["cdk"]) == {"batchSize": 10, "maxBatchingWindowSeconds": 5, "maxReceiveCount": 3}
+    assert dict(by_name["url"]["cdk"])["authType"] == "AWS_IAM"
+
+
+def test_function_url_auth_follows_the_answer() -> None:
+    answers = {**DEFAULT_ANSWERS, "functions": [{"name": "url", "event": "function-url"}], "function_url_auth": "NONE"}
+    (url,) = plan.build_plan(answers)["functions"]
+    assert dict(url["cdk"])["authType"] == "NONE"
+    assert plan.build_plan({**DEFAULT_ANSWERS, "example_crud": False})["http"] is True
+
+
+@pytest.mark.parametrize(
+    ("functions", "kinds"),
+    [
+        ([{"name": "u", "event": "function-url"}, {"name": "p", "event": "sqs"}], ["function-url", "sqs"]),
+        ("[{name: u}]", []),  # not parsed yet
+        ([{"name": "u"}, "x", {"event": 3}], []),
+        (None, []),
+    ],
+)
+def test_function_kinds_tolerates_any_answer(functions: object, kinds: list[str]) -> None:
+    assert plan.function_kinds(functions) == kinds
+
+
+def test_ts_literal() -> None:
+    assert ts_literal({"source": ["com.example"], "detailType": ["Order Placed"]}) == (
+        "{ source: ['com.example'], detailType: ['Order Placed'] }"
+    )
+    assert ts_literal(["rate(1 hour)", 'it\'s \\ "q"']) == "['rate(1 hour)', 'it\\'s \\\\ \"q\"']"
+    assert ts_literal({"a-b": 1, "ok": True, "none": {}}) == "{ 'a-b': 1, ok: true, none: {} }"
+    with pytest.raises(TypeError):
+        ts_literal(None)
 
 
 @pytest.mark.parametrize(

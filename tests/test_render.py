@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
-from extensions.events import USERS_ROUTES
+from extensions.events import CATALOGUE, USERS_ROUTES
+from extensions.naming import go_type_name
 
 from .conftest import check_answer_keys, render
+from .kinds import EVERY_KIND, KIND_KEYS, alone, every_kind
 
 pytestmark = pytest.mark.render
 
@@ -156,6 +158,7 @@ BAD_ANSWERS = [
     ("functions", [{"name": "api", "event": "smoke-signal"}], "not a known event kind"),
     ("functions", [{"name": "api", "event": "apigw-rest", "memory": 100}], "128 to 10240"),
     ("functions", [{"name": "api", "event": "apigw-rest", "timeout": 901}], "1 to 900"),
+    ("function_url_auth", "OPEN", "Invalid choice"),
     ("runtime", "go1.x", "Invalid choice"),
     ("architecture", "sparc", "Invalid choice"),
     ("events", ["smoke-signal"], "Invalid choice"),
@@ -165,7 +168,9 @@ BAD_ANSWERS = [
 @pytest.mark.parametrize(("question", "answer", "rule"), BAD_ANSWERS, ids=lambda x: str(x)[:30])
 def test_bad_answers_fail_before_anything_is_written(copie: Any, question: str, answer: Any, rule: str) -> None:
     check_answer_keys({question: answer})
-    result = copie.copy(extra_answers={question: answer})
+    # function_url_auth is asked only when a function URL exists.
+    context = {"functions": [{"name": "url", "event": "function-url"}]} if question == "function_url_auth" else {}
+    result = copie.copy(extra_answers={**context, question: answer})
     assert result.exit_code != 0
     assert isinstance(result.exception, ValueError), repr(result.exception)
     message = str(result.exception)
@@ -189,3 +194,76 @@ def test_presets_render(copie: Any, preset: Path) -> None:
     project = render(copie, **answers)
     saved = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert saved["functions"] == answers["functions"]
+
+
+# What identifies each kind's sample event as the AWS payload it imitates. A new kind must add
+# its line: the Go tests decode the samples with the aws-lambda-go types, this checks the shape.
+SAMPLE_SHAPES: dict[str, Any] = {
+    "apigw-rest": lambda e: e["httpMethod"] and e["resource"] and e["requestContext"]["resourcePath"],
+    "apigw-http": lambda e: e["version"] == "2.0" and e["routeKey"] and e["requestContext"]["http"]["method"],
+    "alb": lambda e: e["requestContext"]["elb"]["targetGroupArn"] and e["httpMethod"],
+    "function-url": lambda e: e["version"] == "2.0" and e["requestContext"]["http"]["method"] and e["rawPath"],
+    "s3": lambda e: e["Records"][0]["eventSource"] == "aws:s3" and e["Records"][0]["s3"]["object"]["key"],
+    "sqs": lambda e: e["Records"][0]["eventSource"] == "aws:sqs" and e["Records"][0]["messageId"],
+    "dynamodb-stream": lambda e: (
+        e["Records"][0]["eventSource"] == "aws:dynamodb" and e["Records"][0]["dynamodb"]["SequenceNumber"]
+    ),
+    "sns": lambda e: e["Records"][0]["EventSource"] == "aws:sns" and e["Records"][0]["Sns"]["MessageId"],
+    "eventbridge": lambda e: e["detail-type"] and e["source"] and "detail" in e,
+    "kinesis": lambda e: (
+        e["Records"][0]["eventSource"] == "aws:kinesis" and e["Records"][0]["kinesis"]["sequenceNumber"]
+    ),
+    "schedule": lambda e: e["detail-type"] == "Scheduled Event" and e["source"] == "aws.events",
+    "direct": lambda e: isinstance(e, dict) and e,
+}
+
+
+def test_every_kind_has_a_sample_shape() -> None:
+    assert sorted(SAMPLE_SHAPES) == sorted(KIND_KEYS)
+
+
+@pytest.mark.parametrize("key", KIND_KEYS)
+def test_each_kind_alone_renders(copie: Any, key: str) -> None:
+    project = render(copie, **alone(key))
+    kind = CATALOGUE[key]
+    name = kind.default_name
+    go_file = name.replace("-", "_")
+    for path in project_files(project):
+        relative = path.relative_to(project).as_posix()
+        assert not TEMPLATE_SYNTAX.search(relative), relative
+        assert not TEMPLATE_SYNTAX.search(path.read_text()), f"template syntax left in {relative}"
+    main = (project / "cmd" / name / "main.go").read_text()
+    assert f"handler.New{go_type_name(name)}Handler(" in main, "main wires the kind's handler"
+    assert (project / "internal/handler" / f"{go_file}.go").is_file()
+    assert (project / "internal/handler" / f"{go_file}_test.go").is_file()
+    assert sorted(p.name for p in (project / "events" / name).iterdir()) == sorted(kind.sample_files)
+    for sample in kind.sample_files:
+        event = json.loads((project / "events" / name / sample).read_text())
+        assert SAMPLE_SHAPES[key](event), f"{sample} does not look like a {key} event"
+    # Shared packages exist only when some function needs them (golangci-lint's unused check).
+    assert (project / "pkg/middleware").exists() == kind.http
+    assert (project / "internal/batch").exists() == kind.batch
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    assert f"kind: '{key}'," in config
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert ("function_url_auth" in answers) == (key == "function-url")
+
+
+def test_every_kind_in_one_project_renders(copie: Any) -> None:
+    project = render(copie, **every_kind())
+    for fn in EVERY_KIND:
+        assert (project / "cmd" / fn["name"] / "main.go").is_file()
+        assert (project / "events" / fn["name"]).is_dir()
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    assert config.count("kind: '") == len(EVERY_KIND)
+    assert "authType: 'AWS_IAM'," in config
+    assert "schedules: ['rate(1 hour)', 'cron(0 10 * * ? *)']," in config
+    assert "eventPattern: { source: ['com.example.orders'], detailType: ['Order Placed'] }," in config
+    makefile = (project / "Makefile").read_text()
+    assert re.search(r"^FUNCTIONS := " + " ".join(f["name"] for f in EVERY_KIND) + "$", makefile, re.M)
+
+
+def test_function_url_auth_none_is_rendered(copie: Any) -> None:
+    project = render(copie, functions=[{"name": "url", "event": "function-url"}], function_url_auth="NONE")
+    assert "authType: 'NONE'," in (project / "infrastructure/lib/service-config.ts").read_text()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["function_url_auth"] == "NONE"

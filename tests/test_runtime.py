@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
 import os
 import signal
@@ -12,14 +14,17 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
+from extensions.events import CATALOGUE
+
 from .conftest import generate
+from .kinds import EVERY_KIND
 
 pytestmark = pytest.mark.runtime
 
@@ -28,6 +33,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
 
 
 def wait_for_port(port: int, process: subprocess.Popen[Any], timeout: float = 120) -> None:
@@ -154,20 +164,33 @@ def http(method: str, url: str, body: bytes | None = None) -> tuple[int, dict[st
         return error.code, json.loads(error.read() or b"{}")
 
 
-def test_dev_serves_the_users_api(default_project: Path, aws_env: dict[str, str], tmp_path: Path) -> None:
+@contextlib.contextmanager
+def dev_server(project: Path, env: dict[str, str], log_file: Path, functions: int = 1) -> Iterator[int]:
+    """`make dev` until the block ends; yields the first HTTP function's port, the others follow."""
     port = free_port()
-    with (tmp_path / "dev.log").open("w") as log:
+    while not all(port_is_free(p) for p in range(port, port + functions)):
+        port = free_port()
+    with log_file.open("w") as log:
         server = subprocess.Popen(
             ["make", "--no-print-directory", "dev", f"DEV_PORT={port}"],
-            cwd=default_project,
-            env=aws_env,
+            cwd=project,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C below reaches make, the gateway and the emulators
         )
-    base = f"http://127.0.0.1:{port}"
     try:
-        wait_for_port(port, server)
+        for p in range(port, port + functions):
+            wait_for_port(p, server)
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(timeout=30)
+
+
+def test_dev_serves_the_users_api(default_project: Path, aws_env: dict[str, str], tmp_path: Path) -> None:
+    with dev_server(default_project, aws_env, tmp_path / "dev.log") as port:
+        base = f"http://127.0.0.1:{port}"
         status, created = http("POST", f"{base}/users", b'{"email":"grace@example.com","name":"Grace Hopper"}')
         assert status == 201, created
         status, fetched = http("GET", f"{base}/users/{created['id']}")
@@ -178,9 +201,26 @@ def test_dev_serves_the_users_api(default_project: Path, aws_env: dict[str, str]
         assert status == 400 and error["error"]
         status, _ = http("GET", f"{base}/nowhere")
         assert status == 404
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        server.wait(timeout=30)
+
+
+def test_dev_serves_every_http_kind(every_kind_project: Path, aws_env: dict[str, str], tmp_path: Path) -> None:
+    """`make dev` puts each HTTP function on its own port, in the order of the functions answer,
+    and translates requests into that function's kind of event and its response back."""
+    http_functions = [fn for fn in EVERY_KIND if CATALOGUE[fn["event"]].http]
+    with dev_server(every_kind_project, aws_env, tmp_path / "dev.log", len(http_functions)) as first_port:
+        for offset, fn in enumerate(http_functions):
+            base = f"http://127.0.0.1:{first_port + offset}"
+            where = f"{fn['name']} ({fn['event']})"
+            if fn["name"] == "api":  # the users example
+                status, listed = http("GET", f"{base}/users")
+                assert status == 200 and "items" in listed, where
+                continue
+            status, greeting = http("POST", f"{base}/hello", b'{"name":"Gopher"}')
+            assert (status, greeting) == (200, {"message": "Hello, Gopher!"}), where
+            status, error = http("POST", f"{base}/hello", b'{"name":')
+            assert status == 400 and error["error"], where
+            status, _ = http("DELETE", f"{base}/hello")
+            assert status == 405, where
 
 
 ALL_SERVICES = ["dynamodb", "s3", "sqs", "sns", "secretsmanager", "ssm"]
@@ -209,13 +249,54 @@ def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: st
     assert not skipped
 
 
-def test_invoke_answers_for_every_function(copie: Any, aws_env: dict[str, str]) -> None:
-    """Every function of a multi-function project answers its own first sample event."""
-    functions = [
-        {"name": "api", "event": "apigw-rest"},
-        {"name": "admin", "event": "apigw-rest", "services": []},
-    ]
-    project = generate(copie, functions=functions)
-    for fn in functions:
-        response, _ = make_invoke(project, aws_env, f"FN={fn['name']}")
-        assert 200 <= response["statusCode"] < 300, (fn["name"], response)
+def test_invoke_runs_every_kinds_sample_event(every_kind_project: Path, aws_env: dict[str, str]) -> None:
+    """Each function of the every-kind project answers its first sample event under the emulator
+    with the response its kind promises."""
+    project = every_kind_project
+    for fn in EVERY_KIND:
+        kind = CATALOGUE[fn["event"]]
+        sample = sorted(p.name for p in (project / "events" / fn["name"]).iterdir())[0]
+        response, _ = make_invoke(project, aws_env, f"FN={fn['name']}", f"EVENT={project}/events/{fn['name']}/{sample}")
+        where = f"{fn['name']} ({kind.key}) with {sample}: {response!r}"
+        if kind.http:
+            assert 200 <= response["statusCode"] < 300, where
+        elif kind.batch:
+            assert set(response) == {"batchItemFailures"} and not response["batchItemFailures"], where
+        elif kind.go_input:
+            assert response is None, where  # the kind returns only an error
+        else:
+            assert isinstance(response, dict) and response, where  # direct: a typed result
+
+
+def with_bad_record(sample: Path, spoil: Callable[[dict[str, Any]], str]) -> tuple[dict[str, Any], str]:
+    """The sample event plus a copy of its first record spoiled by `spoil`, which names it."""
+    event = json.loads(sample.read_text())
+    bad = json.loads(json.dumps(event["Records"][0]))
+    bad_id = spoil(bad)
+    event["Records"].insert(1, bad)
+    return event, bad_id
+
+
+def spoil_sqs(record: dict[str, Any]) -> str:
+    record["messageId"] = "bad-message-0001"
+    record["body"] = '{"orderId": '
+    return record["messageId"]
+
+
+def spoil_kinesis(record: dict[str, Any]) -> str:
+    record["kinesis"]["sequenceNumber"] = "49590338271490256608559692538361571095921575989136588899"
+    record["kinesis"]["data"] = base64.b64encode(b'{"orderId": ').decode()
+    return record["kinesis"]["sequenceNumber"]
+
+
+@pytest.mark.parametrize(("name", "spoil"), [("processor", spoil_sqs), ("kinesis-processor", spoil_kinesis)])
+def test_invoke_reports_only_the_bad_record(
+    every_kind_project: Path, aws_env: dict[str, str], tmp_path: Path, name: str, spoil: Any
+) -> None:
+    """Under the emulator, a malformed record among good ones is the only batch item failure."""
+    (sample,) = (every_kind_project / "events" / name).iterdir()
+    event, bad_id = with_bad_record(sample, spoil)
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps(event))
+    response, _ = make_invoke(every_kind_project, aws_env, f"FN={name}", f"EVENT={event_file}")
+    assert response == {"batchItemFailures": [{"itemIdentifier": bad_id}]}

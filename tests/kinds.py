@@ -1,0 +1,37 @@
+"""Function lists built from the event catalogue, so that a new kind is tested without a new test.
+
+EVERY_KIND is one function of every kind under its seed name, plus a second function of the
+kinds that must coexist with themselves (two handlers of one kind in one Go package, two
+triggers of one kind in one stack).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extensions.events import CATALOGUE
+
+KIND_KEYS: list[str] = list(CATALOGUE)
+BATCH_KINDS: list[str] = [key for key, kind in CATALOGUE.items() if kind.batch]
+HTTP_KINDS: list[str] = [key for key, kind in CATALOGUE.items() if kind.http]
+
+
+def function(key: str, name: str = "") -> dict[str, Any]:
+    return {"name": name or CATALOGUE[key].default_name, "event": key}
+
+
+EVERY_KIND: list[dict[str, Any]] = [
+    *(function(key) for key in KIND_KEYS),
+    function("sqs", "orders"),
+    function("function-url", "admin-url"),
+]
+
+
+def alone(key: str) -> dict[str, Any]:
+    """Answers for a project holding only one function of kind ``key``, and no AWS services."""
+    return {"functions": [function(key)], "aws_services": [], "example_crud": False}
+
+
+def every_kind() -> dict[str, Any]:
+    """Answers for a project with every kind; the REST function serves the users example."""
+    return {"functions": EVERY_KIND, "aws_services": ["dynamodb"], "example_crud": True}
