@@ -26,7 +26,7 @@ WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 1
 FUNCTION_KEYS = {"name", "event", "memory", "timeout", "services"}
 # internal/handler/<name>.go must not clash with the package's shared files, and Go reads a
 # _test, _<GOOS> or _<GOARCH> file-name suffix as a build constraint.
-RESERVED_FUNCTION_NAMES = {"doc", "handler"}
+RESERVED_FUNCTION_NAMES = {"doc", "handler", "helpers", "http-helpers", "http_helpers"}
 GO_FILE_SUFFIXES = set(
     "test aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris "
     "wasip1 windows zos 386 amd64 arm arm64 loong64 mips mipsle mips64 mips64le ppc64 ppc64le riscv64 s390x "

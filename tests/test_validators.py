@@ -111,6 +111,8 @@ def test_functions_accepts() -> None:
         ([{"name": "api", "event": "apigw-rest", "timeout": True}], "from 1 to 900 seconds"),
         ([{"name": "api", "event": "apigw-rest", "memroy": 512}], "unknown keys ['memroy']"),
         ([{"name": "doc", "event": "apigw-rest"}], "reserved"),
+        ([{"name": "helpers", "event": "sqs"}], "reserved"),
+        ([{"name": "http-helpers", "event": "sqs"}], "reserved"),
         ([{"name": "sync-linux", "event": "apigw-rest"}], "build constraint"),
         ([{"name": "api-test", "event": "apigw-rest"}], "test file"),
     ],

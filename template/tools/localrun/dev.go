@@ -71,64 +71,88 @@ func serve(ctx context.Context, rie, bootstrapDir string, firstPort int) error {
 	return nil
 }
 
-// gateway plays API Gateway for one function: HTTP request in, Lambda event out, and back.
+// gateway plays API Gateway, the ALB or the function URL for one function, by its kind: HTTP
+// request in, the kind's Lambda event out, and its response back.
 type gateway struct {
 	fn     function
 	invoke func(ctx context.Context, event []byte) ([]byte, error) // the emulator's, or a test's
 }
 
 func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rt, params, allowed := g.fn.match(r.Method, r.URL.Path)
-	if rt == nil {
-		status := http.StatusNotFound
-		if len(allowed) > 0 {
-			w.Header().Set("Allow", strings.Join(allowed, ", "))
-			status = http.StatusMethodNotAllowed
+	// API Gateway routes before it invokes; an ALB target and a function URL get every request,
+	// and their handler routes.
+	var rt *route
+	var params map[string]string
+	if g.fn.kind == "apigw-rest" || g.fn.kind == "apigw-http" {
+		var allowed []string
+		if rt, params, allowed = g.fn.match(r.Method, r.URL.EscapedPath()); rt == nil {
+			status := http.StatusNotFound
+			if len(allowed) > 0 {
+				w.Header().Set("Allow", strings.Join(allowed, ", "))
+				status = http.StatusMethodNotAllowed
+			}
+			writeJSONError(w, status, "no route for "+r.Method+" "+r.URL.Path)
+			return
 		}
-		writeJSONError(w, status, "no route for "+r.Method+" "+r.URL.Path)
-		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPayload))
 	if err != nil {
 		writeJSONError(w, http.StatusRequestEntityTooLarge, "request body over Lambda's 6 MB payload limit")
 		return
 	}
-	event, err := json.Marshal(restEvent(r, *rt, params, body))
+	var event any
+	switch g.fn.kind {
+	case "apigw-http":
+		event = httpAPIEvent(r, *rt, params, body)
+	case "alb":
+		event = albEvent(r, body)
+	case "function-url":
+		event = functionURLEvent(r, body)
+	default:
+		event = restEvent(r, *rt, params, body)
+	}
+	payload, err := json.Marshal(event)
 	if err != nil {
 		writeJSONError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	payload, err := g.invoke(r.Context(), event)
-	if err != nil {
+	if payload, err = g.invoke(r.Context(), payload); err != nil {
 		writeJSONError(w, http.StatusBadGateway, err.Error())
 		return
 	}
-	var resp events.APIGatewayProxyResponse
+	var resp httpResponse
 	if err := json.Unmarshal(payload, &resp); err != nil || resp.StatusCode == 0 {
-		// API Gateway answers 502 when a proxy integration returns something else.
-		writeJSONError(w, http.StatusBadGateway, "malformed Lambda proxy response: "+string(payload))
-		return
+		if g.fn.kind != "apigw-http" && g.fn.kind != "function-url" {
+			// API Gateway and the ALB answer 502 when the function returns something else.
+			writeJSONError(w, http.StatusBadGateway, "malformed Lambda proxy response: "+string(payload))
+			return
+		}
+		// Payload 2.0 takes any other JSON value for the body of a 200.
+		resp = httpResponse{StatusCode: http.StatusOK, Headers: map[string]string{"Content-Type": "application/json"}, Body: string(payload)}
 	}
-	writeRESTResponse(w, resp)
+	writeResponse(w, resp)
+}
+
+// httpResponse holds the fields of every kind's response: API Gateway REST (v1) and HTTP API
+// (v2), ALB target and function URL.
+type httpResponse struct {
+	StatusCode        int                 `json:"statusCode"`
+	Headers           map[string]string   `json:"headers"`
+	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
+	Cookies           []string            `json:"cookies"`
+	Body              string              `json:"body"`
+	IsBase64Encoded   bool                `json:"isBase64Encoded"`
 }
 
 // restEvent builds the API Gateway REST (v1 proxy) event for an HTTP request.
 func restEvent(r *http.Request, rt route, params map[string]string, body []byte) events.APIGatewayProxyRequest {
-	headers := map[string]string{}
-	for name, values := range r.Header {
-		headers[name] = values[0]
-	}
-	query := map[string]string{}
-	for name, values := range r.URL.Query() {
-		query[name] = values[0]
-	}
 	event := events.APIGatewayProxyRequest{
 		Resource:                        rt.path,
 		Path:                            r.URL.Path,
 		HTTPMethod:                      r.Method,
-		Headers:                         headers,
+		Headers:                         firstValues(r.Header),
 		MultiValueHeaders:               r.Header,
-		QueryStringParameters:           query,
+		QueryStringParameters:           firstValues(r.URL.Query()),
 		MultiValueQueryStringParameters: r.URL.Query(),
 		PathParameters:                  params,
 		RequestContext: events.APIGatewayProxyRequestContext{
@@ -142,23 +166,140 @@ func restEvent(r *http.Request, rt route, params map[string]string, body []byte)
 			Identity:         events.APIGatewayRequestIdentity{SourceIP: sourceIP(r.RemoteAddr), UserAgent: r.UserAgent()},
 		},
 	}
-	if utf8.Valid(body) {
-		event.Body = string(body)
-	} else {
-		event.Body = base64.StdEncoding.EncodeToString(body)
-		event.IsBase64Encoded = true
-	}
+	event.Body, event.IsBase64Encoded = eventBody(body)
 	return event
 }
 
-func writeRESTResponse(w http.ResponseWriter, resp events.APIGatewayProxyResponse) {
+// httpAPIEvent builds the API Gateway HTTP API (payload 2.0) event for an HTTP request.
+func httpAPIEvent(r *http.Request, rt route, params map[string]string, body []byte) events.APIGatewayV2HTTPRequest {
+	headers, cookies := v2Headers(r)
+	routeKey := rt.method + " " + rt.path
+	event := events.APIGatewayV2HTTPRequest{
+		Version:               "2.0",
+		RouteKey:              routeKey,
+		RawPath:               r.URL.EscapedPath(),
+		RawQueryString:        r.URL.RawQuery,
+		Cookies:               cookies,
+		Headers:               headers,
+		QueryStringParameters: joinedValues(r.URL.Query()),
+		PathParameters:        params,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			RouteKey:  routeKey,
+			Stage:     "$default",
+			RequestID: rand.Text(),
+			TimeEpoch: time.Now().UnixMilli(),
+			HTTP:      v2HTTP(r),
+		},
+	}
+	event.Body, event.IsBase64Encoded = eventBody(body)
+	return event
+}
+
+// albEvent builds the event of an ALB target group without multi-value headers. An ALB passes
+// the query string as sent, without decoding it.
+func albEvent(r *http.Request, body []byte) events.ALBTargetGroupRequest {
+	headers := map[string]string{}
+	for name, values := range r.Header {
+		headers[strings.ToLower(name)] = values[len(values)-1]
+	}
+	query := map[string]string{}
+	for pair := range strings.SplitSeq(r.URL.RawQuery, "&") {
+		if k, v, _ := strings.Cut(pair, "="); k != "" {
+			query[k] = v
+		}
+	}
+	event := events.ALBTargetGroupRequest{
+		HTTPMethod:            r.Method,
+		Path:                  r.URL.EscapedPath(),
+		QueryStringParameters: query,
+		Headers:               headers,
+		RequestContext: events.ALBTargetGroupRequestContext{ELB: events.ELBContext{
+			TargetGroupArn: "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/local/0000000000000000",
+		}},
+	}
+	event.Body, event.IsBase64Encoded = eventBody(body)
+	return event
+}
+
+// functionURLEvent builds the function URL (payload 2.0, no routes) event for an HTTP request.
+func functionURLEvent(r *http.Request, body []byte) events.LambdaFunctionURLRequest {
+	headers, cookies := v2Headers(r)
+	event := events.LambdaFunctionURLRequest{
+		Version:               "2.0",
+		RawPath:               r.URL.EscapedPath(),
+		RawQueryString:        r.URL.RawQuery,
+		Cookies:               cookies,
+		Headers:               headers,
+		QueryStringParameters: joinedValues(r.URL.Query()),
+		RequestContext: events.LambdaFunctionURLRequestContext{
+			RequestID: rand.Text(),
+			TimeEpoch: time.Now().UnixMilli(),
+			HTTP:      events.LambdaFunctionURLRequestContextHTTPDescription(v2HTTP(r)),
+		},
+	}
+	event.Body, event.IsBase64Encoded = eventBody(body)
+	return event
+}
+
+// v2Headers returns the headers as payload 2.0 has them: lower-case names, repeated values
+// joined by commas, and the cookies in a list of their own.
+func v2Headers(r *http.Request) (map[string]string, []string) {
+	headers := map[string]string{}
+	var cookies []string
+	for name, values := range r.Header {
+		if strings.EqualFold(name, "Cookie") {
+			for _, c := range r.Cookies() {
+				cookies = append(cookies, c.String())
+			}
+			continue
+		}
+		headers[strings.ToLower(name)] = strings.Join(values, ",")
+	}
+	return headers, cookies
+}
+
+func v2HTTP(r *http.Request) events.APIGatewayV2HTTPRequestContextHTTPDescription {
+	return events.APIGatewayV2HTTPRequestContextHTTPDescription{
+		Method: r.Method, Path: r.URL.Path, Protocol: r.Proto, SourceIP: sourceIP(r.RemoteAddr), UserAgent: r.UserAgent(),
+	}
+}
+
+func firstValues(m map[string][]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v[0]
+	}
+	return out
+}
+
+func joinedValues(m map[string][]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = strings.Join(v, ",")
+	}
+	return out
+}
+
+// eventBody returns the body as events carry it: text as is, anything else base64-encoded.
+func eventBody(body []byte) (string, bool) {
+	if utf8.Valid(body) {
+		return string(body), false
+	}
+	return base64.StdEncoding.EncodeToString(body), true
+}
+
+func writeResponse(w http.ResponseWriter, resp httpResponse) {
 	for name, value := range resp.Headers {
 		w.Header().Set(name, value)
 	}
 	for name, values := range resp.MultiValueHeaders {
+		w.Header().Del(name)
 		for _, value := range values {
 			w.Header().Add(name, value)
 		}
+	}
+	for _, cookie := range resp.Cookies {
+		w.Header().Add("Set-Cookie", cookie)
 	}
 	body := []byte(resp.Body)
 	if resp.IsBase64Encoded {

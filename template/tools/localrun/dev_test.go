@@ -111,3 +111,126 @@ func TestGatewayAnswersLikeAPIGatewayWhenTheFunctionCannot(t *testing.T) {
 		})
 	}
 }
+
+// kindGateway returns a gateway for a function of kind serving /hello and /items/{id}, whose
+// function answers with resp, and the event it got.
+func kindGateway(kind string, resp any) (*gateway, *[]byte) {
+	var got []byte
+	g := &gateway{
+		fn: function{name: "fn", kind: kind, routes: []route{
+			{method: "GET", path: "/hello"},
+			{method: "POST", path: "/hello"},
+			{method: "GET", path: "/items/{id}"},
+		}},
+		invoke: func(_ context.Context, event []byte) ([]byte, error) {
+			got = event
+			return json.Marshal(resp)
+		},
+	}
+	return g, &got
+}
+
+func TestGatewayBuildsAnHTTPAPIEvent(t *testing.T) {
+	g, got := kindGateway("apigw-http", events.APIGatewayV2HTTPResponse{
+		StatusCode: http.StatusOK,
+		Headers:    map[string]string{"Content-Type": "application/json"},
+		Cookies:    []string{"a=1", "b=2"},
+		Body:       `{"ok":true}`,
+	})
+	req := httptest.NewRequest(http.MethodGet, "/items/a%2Fb?tag=x&tag=y", nil)
+	req.Header.Set("Cookie", "session=s1")
+	req.Header.Set("X-Custom", "v")
+	rec := httptest.NewRecorder()
+
+	g.ServeHTTP(rec, req)
+
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, []string{"a=1", "b=2"}, rec.Header().Values("Set-Cookie"))
+	var event events.APIGatewayV2HTTPRequest
+	require.NoError(t, json.Unmarshal(*got, &event))
+	assert.Equal(t, "2.0", event.Version)
+	assert.Equal(t, "GET /items/{id}", event.RouteKey)
+	assert.Equal(t, "/items/a%2Fb", event.RawPath)
+	assert.Equal(t, map[string]string{"id": "a/b"}, event.PathParameters)
+	assert.Equal(t, "x,y", event.QueryStringParameters["tag"])
+	assert.Equal(t, []string{"session=s1"}, event.Cookies)
+	assert.Equal(t, "v", event.Headers["x-custom"])
+	assert.NotContains(t, event.Headers, "cookie")
+	assert.Equal(t, http.MethodGet, event.RequestContext.HTTP.Method)
+}
+
+func TestGatewayRoutesHTTPAPIsLikeAPIGateway(t *testing.T) {
+	g, got := kindGateway("apigw-http", events.APIGatewayV2HTTPResponse{StatusCode: http.StatusOK})
+	rec := httptest.NewRecorder()
+	g.ServeHTTP(rec, httptest.NewRequest(http.MethodDelete, "/hello", nil))
+	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)
+	assert.Equal(t, "GET, POST", rec.Header().Get("Allow"))
+	assert.Nil(t, *got, "API Gateway answers without invoking")
+}
+
+func TestGatewayBuildsAnALBEvent(t *testing.T) {
+	g, got := kindGateway("alb", events.ALBTargetGroupResponse{
+		StatusCode:        http.StatusTeapot,
+		StatusDescription: "418 I'm a teapot",
+		MultiValueHeaders: map[string][]string{"X-Multi": {"1", "2"}},
+		Body:              base64.StdEncoding.EncodeToString([]byte("binary\xff")),
+		IsBase64Encoded:   true,
+	})
+	req := httptest.NewRequest(http.MethodDelete, "/anything?q=a%20b", strings.NewReader(`{"x":1}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+
+	g.ServeHTTP(rec, req)
+
+	assert.Equal(t, http.StatusTeapot, rec.Code, "the ALB passes any path and method on and honors the status")
+	assert.Equal(t, []string{"1", "2"}, rec.Header().Values("X-Multi"))
+	assert.Equal(t, []byte("binary\xff"), rec.Body.Bytes())
+	var event events.ALBTargetGroupRequest
+	require.NoError(t, json.Unmarshal(*got, &event))
+	assert.Equal(t, http.MethodDelete, event.HTTPMethod)
+	assert.Equal(t, "/anything", event.Path)
+	assert.Equal(t, "a%20b", event.QueryStringParameters["q"], "an ALB does not decode the query string")
+	assert.Equal(t, "application/json", event.Headers["content-type"])
+	assert.Equal(t, "{\"x\":1}", event.Body)
+	assert.NotEmpty(t, event.RequestContext.ELB.TargetGroupArn)
+}
+
+func TestGatewayBuildsAFunctionURLEvent(t *testing.T) {
+	g, got := kindGateway("function-url", events.LambdaFunctionURLResponse{
+		StatusCode: http.StatusNotFound,
+		Headers:    map[string]string{"Content-Type": "application/json"},
+		Body:       `{"error":"not found"}`,
+	})
+	rec := httptest.NewRecorder()
+
+	g.ServeHTTP(rec, httptest.NewRequest(http.MethodPut, "/nowhere?x=1", strings.NewReader("\xff")))
+
+	assert.Equal(t, http.StatusNotFound, rec.Code, "the function, not the URL, answers unknown paths")
+	assert.JSONEq(t, `{"error":"not found"}`, rec.Body.String())
+	var event events.LambdaFunctionURLRequest
+	require.NoError(t, json.Unmarshal(*got, &event))
+	assert.Equal(t, "2.0", event.Version)
+	assert.Equal(t, "/nowhere", event.RawPath)
+	assert.Equal(t, "x=1", event.RawQueryString)
+	assert.Equal(t, http.MethodPut, event.RequestContext.HTTP.Method)
+	assert.True(t, event.IsBase64Encoded)
+}
+
+func TestGatewayTakesAnyJSONAsAPayload2Body(t *testing.T) {
+	for _, kind := range []string{"apigw-http", "function-url"} {
+		t.Run(kind, func(t *testing.T) {
+			g, _ := kindGateway(kind, map[string]string{"message": "hi"})
+			rec := httptest.NewRecorder()
+			g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/hello", nil))
+			assert.Equal(t, http.StatusOK, rec.Code)
+			assert.JSONEq(t, `{"message":"hi"}`, rec.Body.String())
+		})
+	}
+}
+
+func TestGatewayRejectsAnALBResponseWithoutStatus(t *testing.T) {
+	g, _ := kindGateway("alb", "hello")
+	rec := httptest.NewRecorder()
+	g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/hello", nil))
+	assert.Equal(t, http.StatusBadGateway, rec.Code)
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"sort"
 	"strings"
 )
@@ -12,7 +13,8 @@ type function struct {
 	routes []route // empty for functions that are not invoked over HTTP
 }
 
-// route is an API Gateway resource path such as /users/{userId} with one method.
+// route is a path template such as /users/{userId} with one method: an API Gateway route, or
+// for an ALB target or a function URL, a route its handler serves.
 type route struct {
 	method string
 	path   string
@@ -44,8 +46,9 @@ func (f function) describeRoutes() string {
 	return strings.Join(parts, ", ")
 }
 
-// matchPath matches a request path against a resource template: {name} takes one segment,
-// a final {name+} takes the rest.
+// matchPath matches a request path, as sent (escaped), against a resource template: {name}
+// takes one segment, a final {name+} takes the rest. Parameter values are unescaped, as API
+// Gateway passes them.
 func matchPath(template, path string) (map[string]string, bool) {
 	want := strings.Split(strings.Trim(template, "/"), "/")
 	got := strings.Split(strings.Trim(path, "/"), "/")
@@ -55,7 +58,7 @@ func matchPath(template, path string) (map[string]string, bool) {
 			if i >= len(got) || got[i] == "" {
 				return nil, false
 			}
-			params[strings.TrimSuffix(name, "+}")] = strings.Join(got[i:], "/")
+			params[strings.TrimSuffix(name, "+}")] = unescape(strings.Join(got[i:], "/"))
 			return params, true
 		}
 		if i >= len(got) {
@@ -65,7 +68,7 @@ func matchPath(template, path string) (map[string]string, bool) {
 			if got[i] == "" {
 				return nil, false
 			}
-			params[strings.TrimSuffix(name, "}")] = got[i]
+			params[strings.TrimSuffix(name, "}")] = unescape(got[i])
 			continue
 		}
 		if segment != got[i] {
@@ -79,4 +82,12 @@ func matchPath(template, path string) (map[string]string, bool) {
 		params = nil
 	}
 	return params, true
+}
+
+// unescape decodes %XX escapes; a malformed escape is kept as sent.
+func unescape(s string) string {
+	if u, err := url.PathUnescape(s); err == nil {
+		return u
+	}
+	return s
 }

@@ -21,6 +21,8 @@ func TestMatchPath(t *testing.T) {
 		{"/files/{key+}", "/files/a/b/c.txt", map[string]string{"key": "a/b/c.txt"}, true},
 		{"/files/{key+}", "/files", nil, false},
 		{"/", "/", nil, true},
+		{"/users/{userId}", "/users/a%2Fb%20c", map[string]string{"userId": "a/b c"}, true},
+		{"/files/{key+}", "/files/a/b%25", map[string]string{"key": "a/b%"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.template+" "+tt.path, func(t *testing.T) {

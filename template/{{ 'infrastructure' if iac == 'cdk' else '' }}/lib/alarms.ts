@@ -54,6 +54,22 @@ export const QUEUE_ALARM_RULES = {
 } as const satisfies Record<string, AlarmRule>;
 
 /**
+ * A stream function whose oldest record is a minute old has fallen behind its
+ * stream (it is failing, throttled or too slow for the write rate); past the
+ * stream's retention (24 hours) records are lost. Lambda publishes IteratorAge
+ * in milliseconds.
+ */
+export const STREAM_ALARM_RULES = {
+  iteratorAge: {
+    threshold: 60_000,
+    period: Duration.minutes(5),
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    description: 'age in milliseconds of the last record read (the function falls behind its stream)',
+  },
+} as const satisfies Record<string, AlarmRule>;
+
+/**
  * The service's CloudWatch alarms; present when `ServiceConfig.alarms` is on.
  * Alarms are created directly in the stack with ids prefixed by the function's
  * PascalCase name (`ApiErrorsAlarm`) and named `<stack>-<function>-<what>`.
@@ -63,10 +79,9 @@ export const QUEUE_ALARM_RULES = {
  * KMS-encrypted topic) through `all`.
  *
  * The stack adds `deadLetterQueue('queue', dlq)` for the SQS service's
- * dead-letter queue. Kinds add their own here: a queue kind another
- * `deadLetterQueue(name, queue)`, a stream kind an `iteratorAge(name, fn)` on
- * the function's `IteratorAge`, each with its rule next to
- * `FUNCTION_ALARM_RULES`.
+ * dead-letter queue. Kinds add their own here: `deadLetterQueue(name, queue)`
+ * for the dead-letter queue of a trigger (lib/kinds/shared.ts), and
+ * `iteratorAge(name, fn)` on a stream function's `IteratorAge`.
  */
 export class ServiceAlarms {
   private readonly created: cloudwatch.Alarm[] = [];
@@ -95,6 +110,13 @@ export class ServiceAlarms {
       statistic: cloudwatch.Stats.MAXIMUM,
     });
     return this.alarm(name, 'dead-letters', metric, deadLetters);
+  }
+
+  /** Maximum IteratorAge of a stream function (`<Name>IteratorAgeAlarm`, `<stack>-<name>-iterator-age`). */
+  iteratorAge(name: string, fn: lambda.IFunction): cloudwatch.Alarm {
+    const { iteratorAge } = STREAM_ALARM_RULES;
+    const metric = fn.metric('IteratorAge', { period: iteratorAge.period, statistic: cloudwatch.Stats.MAXIMUM });
+    return this.alarm(name, 'iterator-age', metric, iteratorAge);
   }
 
   private alarm(name: string, what: string, metric: cloudwatch.IMetric, rule: AlarmRule): cloudwatch.Alarm {

@@ -70,14 +70,172 @@ export interface BaseFunctionConfig {
   logLevel?: LogLevel;
 }
 
-/** A function behind its own API Gateway REST API (proxy integration). */
+/**
+ * A function behind its own API Gateway REST API (proxy integration, stage
+ * `prod`). Output: `<Name>ApiUrl`.
+ */
 export interface ApiGwRestFunctionConfig extends BaseFunctionConfig {
   kind: 'apigw-rest';
   routes: Route[];
 }
 
+/**
+ * A function behind its own API Gateway HTTP API (payload format 2.0, stage
+ * `$default`, access logs in a log group of its own). Output: `<Name>ApiUrl`.
+ */
+export interface ApiGwHttpFunctionConfig extends BaseFunctionConfig {
+  kind: 'apigw-http';
+  routes: Route[];
+}
+
+/**
+ * A function as the target of its own internet-facing Application Load
+ * Balancer (own VPC: 2 AZs, public subnets only, no NAT gateway, flow logs).
+ * HTTP listener on port 80: one forwarding rule per route path, fixed 404
+ * otherwise (methods are checked by the Go handler). Output: `<Name>AlbDnsName`.
+ */
+export interface AlbFunctionConfig extends BaseFunctionConfig {
+  kind: 'alb';
+  routes: Route[];
+}
+
+/** Who may call a function URL: SigV4-signed callers with lambda:InvokeFunctionUrl, or anyone. */
+export type FunctionUrlAuthType = 'AWS_IAM' | 'NONE';
+
+/** A function with its own function URL (buffered responses). Output: `<Name>FunctionUrl`. */
+export interface FunctionUrlFunctionConfig extends BaseFunctionConfig {
+  kind: 'function-url';
+  /** `AWS_IAM` (the default answer): callers sign requests; `NONE`: public, authenticate in the handler. */
+  authType: FunctionUrlAuthType;
+  /** CORS origins allowed to call the URL from a browser (methods GET/POST); `['*']` for any. */
+  corsAllowedOrigins: string[];
+  /** The routes the Go handler serves; the URL passes every path to it, so these only document them. */
+  routes: Route[];
+}
+
+/**
+ * A function notified of every object created under `prefix` in its own
+ * bucket (S3-managed encryption, TLS only, versioned, server access logs);
+ * it may read that bucket's objects. Output: `<Name>BucketName`.
+ */
+export interface S3FunctionConfig extends BaseFunctionConfig {
+  kind: 's3';
+  /** Key prefix of the notification filter, e.g. `incoming/`; `''` for every object. */
+  prefix: string;
+}
+
+/**
+ * A function consuming its own queue (SQS-managed encryption, TLS only,
+ * visibility timeout 6x the function timeout) with partial batch responses;
+ * a message received `maxReceiveCount` times moves to the queue's
+ * dead-letter queue (kept 14 days). Outputs: `<Name>QueueUrl`, `<Name>DeadLetterQueueUrl`.
+ */
+export interface SqsFunctionConfig extends BaseFunctionConfig {
+  kind: 'sqs';
+  /** Messages per invocation: 1-10, or up to 10000 with a batching window. */
+  batchSize: number;
+  /** Seconds to gather a batch (0-300). */
+  maxBatchingWindowSeconds: number;
+  /** Receives before a message moves to the dead-letter queue (1-1000). */
+  maxReceiveCount: number;
+}
+
+/**
+ * Settings of a stream source (DynamoDB stream, Kinesis): records are read
+ * from the newest (LATEST) with partial batch responses; a failing batch is
+ * bisected and retried `retryAttempts` times, then its description goes to an
+ * encrypted dead-letter queue.
+ */
+export interface StreamSourceConfig {
+  /** Records per invocation (1-10000). */
+  batchSize: number;
+  /** Seconds to gather a batch (0-300). */
+  maxBatchingWindowSeconds: number;
+  /** Retries of a failing batch before it goes to the dead-letter queue (0-10000). */
+  retryAttempts: number;
+}
+
+/**
+ * A function reading the stream (NEW_AND_OLD_IMAGES) of its own table (PK/SK
+ * strings, on demand, point-in-time recovery, retained). Outputs: `<Name>TableName`,
+ * `<Name>DeadLetterQueueUrl`.
+ */
+export interface DynamoDbStreamFunctionConfig extends BaseFunctionConfig, StreamSourceConfig {
+  kind: 'dynamodb-stream';
+}
+
+/**
+ * A function reading its own Kinesis data stream (1 shard, encrypted with the
+ * AWS managed key alias/aws/kinesis). Outputs: `<Name>StreamName`, `<Name>DeadLetterQueueUrl`.
+ */
+export interface KinesisFunctionConfig extends BaseFunctionConfig, StreamSourceConfig {
+  kind: 'kinesis';
+}
+
+/**
+ * A function subscribed to its own topic (encrypted with the AWS managed key
+ * alias/aws/sns, TLS only). Undeliverable notifications and failed
+ * invocations go to an encrypted dead-letter queue. Outputs: `<Name>TopicArn`,
+ * `<Name>DeadLetterQueueUrl`.
+ */
+export interface SnsFunctionConfig extends BaseFunctionConfig {
+  kind: 'sns';
+}
+
+/** The part of an EventBridge event pattern the template sets; both lists non-empty. */
+export interface EventPatternConfig {
+  /** Event sources, e.g. `['com.example.orders']`. */
+  source: string[];
+  /** Detail types, e.g. `['Order Placed']`. */
+  detailType: string[];
+}
+
+/**
+ * A function targeted by a rule on the account's default event bus.
+ * Undeliverable events and failed invocations go to an encrypted dead-letter
+ * queue. Output: `<Name>DeadLetterQueueUrl`.
+ */
+export interface EventBridgeFunctionConfig extends BaseFunctionConfig {
+  kind: 'eventbridge';
+  eventPattern: EventPatternConfig;
+}
+
+/**
+ * A function run by one EventBridge rule per schedule expression (UTC), with
+ * an encrypted dead-letter queue as for `eventbridge`.
+ */
+export interface ScheduleFunctionConfig extends BaseFunctionConfig {
+  kind: 'schedule';
+  /**
+   * `rate(<n> minute|minutes|hour|hours|day|days)` or
+   * `cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)`,
+   * e.g. `rate(1 hour)`, `cron(0 10 * * ? *)`; checked at synth.
+   */
+  schedules: string[];
+}
+
+/**
+ * A function without a trigger, invoked by Step Functions, other functions or
+ * SDK callers (lambda:InvokeFunction). Outputs: `<Name>FunctionName`, `<Name>FunctionArn`.
+ */
+export interface DirectFunctionConfig extends BaseFunctionConfig {
+  kind: 'direct';
+}
+
 /** Union of all function kinds; discriminated by `kind`. */
-export type FunctionConfig = ApiGwRestFunctionConfig;
+export type FunctionConfig =
+  | ApiGwRestFunctionConfig
+  | ApiGwHttpFunctionConfig
+  | AlbFunctionConfig
+  | FunctionUrlFunctionConfig
+  | S3FunctionConfig
+  | SqsFunctionConfig
+  | DynamoDbStreamFunctionConfig
+  | SnsFunctionConfig
+  | EventBridgeFunctionConfig
+  | KinesisFunctionConfig
+  | ScheduleFunctionConfig
+  | DirectFunctionConfig;
 
 export type FunctionKind = FunctionConfig['kind'];
 
@@ -96,7 +254,10 @@ export interface ServiceConfig {
   tracing: boolean;
   /**
    * CloudWatch alarms (lib/alarms.ts): errors and throttles of every function,
-   * and messages in the queue's dead-letter queue (with `sqs` in `services`).
+   * messages in the queue's dead-letter queue (with `sqs` in `services`) and
+   * in the dead-letter queue of each trigger that has one (sqs, dynamodb-stream,
+   * kinesis, sns, eventbridge, schedule, s3), and the iterator age of the stream
+   * kinds (dynamodb-stream, kinesis).
    * No alarm actions: add an SNS topic or other action where you route alerts.
    */
   alarms: boolean;

@@ -196,20 +196,7 @@ function createTable(stack: Stack, config: ServiceConfig): dynamodb.TableV2 {
  * TLS-only access, logging its requests to a bucket of its own.
  */
 function createBucket(stack: Stack, config: ServiceConfig): Pick<ServiceResources, 'bucket' | 'accessLogsBucket'> {
-  const accessLogsBucket = new s3.Bucket(stack, 'AccessLogsBucket', {
-    // A server access log target supports S3-managed encryption only, not SSE-KMS.
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    // Kept as long as the functions' logs (ServiceConfig.logRetentionDays).
-    lifecycleRules: [{ expiration: Duration.days(config.logRetentionDays) }],
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-  // No access logs of its own: logging it into itself would add records for
-  // the log deliveries themselves, which S3 advises against. cdk-nag
-  // (AwsSolutions-S1) accepts a bucket that is another one's log target.
-
+  const accessLogsBucket = accessLogsBucketOf(stack, config);
   const bucket = new s3.Bucket(stack, 'Bucket', {
     encryption: s3.BucketEncryption.S3_MANAGED,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -223,6 +210,29 @@ function createBucket(stack: Stack, config: ServiceConfig): Pick<ServiceResource
   });
   new CfnOutput(stack, 'BucketName', { description: `S3 bucket (${SERVICE_ENV.s3})`, value: bucket.bucketName });
   return { bucket, accessLogsBucket };
+}
+
+/**
+ * The stack's bucket for server access logs (`AccessLogsBucket`), created by
+ * the first caller: the `s3` service's bucket and the buckets of the `s3`
+ * kind log there, each under its own prefix.
+ */
+export function accessLogsBucketOf(stack: Stack, config: ServiceConfig): s3.Bucket {
+  const existing = stack.node.tryFindChild('AccessLogsBucket');
+  if (existing !== undefined) return existing as s3.Bucket;
+  // No access logs of its own: logging it into itself would add records for
+  // the log deliveries themselves, which S3 advises against. cdk-nag
+  // (AwsSolutions-S1) accepts a bucket that is another one's log target.
+  return new s3.Bucket(stack, 'AccessLogsBucket', {
+    // A server access log target supports S3-managed encryption only, not SSE-KMS.
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    // Kept as long as the functions' logs (ServiceConfig.logRetentionDays).
+    lifecycleRules: [{ expiration: Duration.days(config.logRetentionDays) }],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
 }
 
 /**

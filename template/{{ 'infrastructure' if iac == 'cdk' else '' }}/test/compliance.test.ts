@@ -8,13 +8,17 @@ import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { addComplianceChecks } from '../lib/checks';
-import type { ServiceConfig, ServiceKey } from '../lib/config-types';
+import { type FunctionKind, type S3FunctionConfig, SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config-types';
+import { pascalCase } from '../lib/naming';
 import { serviceConfig } from '../lib/service-config';
 import type { ServiceStack } from '../lib/service-stack';
 import {
   PROJECT_ROOT,
   type SynthOptions,
+  allKinds,
   allServices,
+  everyKindTwice,
+  kindFunction,
   fixture,
   logicalId,
   newApp,
@@ -82,12 +86,25 @@ function acknowledgementsIn(root: IConstruct): Map<string, string[]> {
 /** The AwsSolutions findings a configuration is expected to acknowledge, and no others. */
 function expectedAcknowledgements(config: ServiceConfig, stack: ServiceStack): string[] {
   const uses = (key: ServiceKey) => config.functions.some((f) => f.services.includes(key));
+  const has = (...kinds: FunctionKind[]) => config.functions.some((f) => kinds.includes(f.kind));
+  const s3Functions = config.functions.filter((f): f is S3FunctionConfig => f.kind === 's3');
   return [
-    'AwsSolutions-APIG3', // no WAF web ACL
-    'AwsSolutions-APIG4', // public API: no authorizer
-    'AwsSolutions-COG4', // ...so no Cognito authorizer either
-    ...(config.apiAccessLogging ? [] : ['AwsSolutions-APIG1']),
-    ...(config.apiExecutionLogging ? [] : ['AwsSolutions-APIG6']),
+    ...(has('apigw-rest') ? [
+      'AwsSolutions-APIG3', // no WAF web ACL
+      'AwsSolutions-COG4', // no Cognito authorizer (see APIG4)
+      ...(config.apiAccessLogging ? [] : ['AwsSolutions-APIG1']),
+      ...(config.apiExecutionLogging ? [] : ['AwsSolutions-APIG6']),
+    ] : []),
+    ...(has('apigw-rest', 'apigw-http') ? ['AwsSolutions-APIG4'] : []), // public API: no authorizer
+    // ALB: no access logs (region-specific bucket policy), port 80 open to the internet by design.
+    ...(has('alb') ? ['AwsSolutions-ELB2', 'AwsSolutions-EC23'] : []),
+    // S3 kind: CDK's BucketNotificationsHandler role, and reads of `<bucket>/<prefix>*`.
+    ...(s3Functions.length > 0
+      ? ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]']
+      : []),
+    ...s3Functions.map((f) => `AwsSolutions-IAM5[Resource::<${logicalId(stack, `${pascalCase(f.name)}Bucket`)}.Arn>/${f.prefix}*]`),
+    // Dead-letter queues that are not another queue's redrive target (Lambda, SNS, EventBridge failures).
+    ...(has('s3', 'dynamodb-stream', 'kinesis', 'sns', 'eventbridge', 'schedule') ? ['AwsSolutions-SQS3'] : []),
     ...(config.tracing ? ['AwsSolutions-IAM5[Resource::*]'] : []), // X-Ray's PutTraceSegments
     // Object actions on `<bucket>/*`: keys are chosen at run time.
     ...(uses('s3') ? [`AwsSolutions-IAM5[Resource::<${logicalId(stack, 'Bucket')}.Arn>/*]`] : []),
@@ -131,6 +148,18 @@ const cases: [string, ServiceConfig, SynthOptions][] = [
   ['services split across functions', splitServices, {}],
   ['services split across functions, go-function, x86_64', { ...splitServices, bundling: 'go-function', architecture: 'x86_64' }, {}],
   ['services with no function using them', { ...withoutServices(fixture), services: allServices.services }, {}],
+  ['one function of every kind', allKinds, {}],
+  ['every kind, alarms on, tracing off, x86_64', { ...allKinds, alarms: true, tracing: false, architecture: 'x86_64' }, {}],
+  ['every kind, all six services used by every function', {
+    ...allKinds,
+    services: [...SERVICE_KEYS],
+    functions: allKinds.functions.map((f) => ({ ...f, services: [...SERVICE_KEYS] })),
+  }, {}],
+  ['two functions of every kind, go-function', { ...everyKindTwice, bundling: 'go-function' }, {}],
+  ['public function URL, S3 kind without prefix', {
+    ...withoutServices(fixture),
+    functions: [kindFunction('function-url', { authType: 'NONE' }), kindFunction('s3', { prefix: '' })],
+  }, {}],
 ];
 
 describe.each(cases)('%s', (_name, config, options) => {

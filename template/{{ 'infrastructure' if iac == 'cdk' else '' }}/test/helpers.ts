@@ -5,7 +5,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { type FunctionConfig, SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config-types';
+import {
+  type ApiGwRestFunctionConfig,
+  type BaseFunctionConfig,
+  type FunctionConfig,
+  type FunctionKind,
+  SERVICE_KEYS,
+  type ServiceConfig,
+  type ServiceKey,
+} from '../lib/config-types';
 import { pascalCase } from '../lib/naming';
 import { ServiceStack } from '../lib/service-stack';
 
@@ -133,16 +141,39 @@ export const SERVICE_RESOURCES: Record<ServiceKey, { ids: string[]; type: string
   ssm: { ids: ['Parameter'], type: 'AWS::SSM::Parameter', actionPrefix: 'ssm:' },
 };
 
+/** The logical ids a statement's resources refer to (Ref, Fn::GetAtt). */
+function referencedIds(resource: unknown): string[] {
+  const json = JSON.stringify(resource ?? null);
+  return [...json.matchAll(/\{"Ref":"([^"]+)"\}|\{"Fn::GetAtt":\["([^"]+)"/g)].map((m) => m[1] ?? m[2]);
+}
+
 /**
- * The statements of a role that concern a service: an action of the service,
- * or a resource of the service (also KMS actions on it, for instance).
+ * The statements of a role that concern a service: about a resource of the
+ * service (also KMS actions on it, for instance), or with an action of the
+ * service on no resource of the stack (`*`, a hand-written ARN). Statements
+ * about the resources of a trigger kind (its own queue, table...) do not.
  */
 export function statementsForService(template: Template, stack: ServiceStack, roleId: string, key: ServiceKey): Props[] {
   const { ids, actionPrefix } = SERVICE_RESOURCES[key];
   const present = ids.filter((id) => stack.node.tryFindChild(id) !== undefined).map((id) => logicalId(stack, id));
-  return statementsOfRole(template, roleId).filter((st) =>
-    [st.Action].flat().some((a: string) => a.startsWith(actionPrefix)) ||
-    present.some((id) => JSON.stringify(st.Resource).includes(`"${id}"`)));
+  return statementsOfRole(template, roleId).filter((st) => {
+    const refs = referencedIds(st.Resource);
+    return refs.some((id) => present.includes(id)) ||
+      (refs.length === 0 && [st.Action].flat().some((a: string) => a.startsWith(actionPrefix)));
+  });
+}
+
+/** The kinds whose trigger has a dead-letter queue (and, with alarms on, its alarm). */
+export const DEAD_LETTER_KINDS: FunctionKind[] = ['s3', 'sqs', 'dynamodb-stream', 'kinesis', 'sns', 'eventbridge', 'schedule'];
+
+/** The stream kinds: with alarms on, an iterator age alarm each. */
+export const STREAM_KINDS: FunctionKind[] = ['dynamodb-stream', 'kinesis'];
+
+/** The alarms a configuration has: errors and throttles per function, DLQs, iterator ages. */
+export function expectedAlarmCount(config: ServiceConfig): number {
+  if (!config.alarms) return 0;
+  const count = (kinds: FunctionKind[]) => config.functions.filter((f) => kinds.includes(f.kind)).length;
+  return 2 * config.functions.length + (config.services.includes('sqs') ? 1 : 0) + count(DEAD_LETTER_KINDS) + count(STREAM_KINDS);
 }
 
 /** `METHOD /path` for every method of a REST API, rebuilt from the template. */
@@ -161,7 +192,7 @@ export function routesOf(template: Template, restApiId: string): string[] {
 }
 
 /** Two REST functions: `api` (users CRUD on the table) and `hello` (no service). */
-export const fixture: ServiceConfig = {
+export const fixture: ServiceConfig & { functions: ApiGwRestFunctionConfig[] } = {
   projectName: 'fixture-service',
   architecture: 'arm64',
   runtime: 'provided.al2023',
@@ -233,3 +264,63 @@ export const splitServices: ServiceConfig = {
     restFunction('settings', ['secretsmanager', 'ssm']),
   ],
 };
+
+/** A function of kind K. */
+export type KindConfig<K extends FunctionKind> = Extract<FunctionConfig, { kind: K }>;
+
+type KindDefaults = { [K in FunctionKind]: { name: string; timeoutSeconds: number } & Omit<KindConfig<K>, keyof BaseFunctionConfig> };
+
+const HELLO_ROUTES: ApiGwRestFunctionConfig['routes'] = [
+  { method: 'GET', path: '/hello' },
+  { method: 'POST', path: '/hello' },
+];
+
+/**
+ * Per kind: the default function name, timeout and trigger settings of
+ * go-lambda-template's catalogue (extensions/events.py), as a generated
+ * lib/service-config.ts has them.
+ */
+export const KIND_DEFAULTS: KindDefaults = {
+  'apigw-rest': { name: 'api', timeoutSeconds: 30, kind: 'apigw-rest', routes: HELLO_ROUTES },
+  'apigw-http': { name: 'http-api', timeoutSeconds: 30, kind: 'apigw-http', routes: HELLO_ROUTES },
+  alb: { name: 'alb', timeoutSeconds: 30, kind: 'alb', routes: HELLO_ROUTES },
+  'function-url': {
+    name: 'url', timeoutSeconds: 30, kind: 'function-url', routes: HELLO_ROUTES, authType: 'AWS_IAM', corsAllowedOrigins: ['*'],
+  },
+  s3: { name: 's3-processor', timeoutSeconds: 60, kind: 's3', prefix: 'incoming/' },
+  sqs: { name: 'processor', timeoutSeconds: 50, kind: 'sqs', batchSize: 10, maxBatchingWindowSeconds: 5, maxReceiveCount: 3 },
+  'dynamodb-stream': {
+    name: 'stream-processor', timeoutSeconds: 60, kind: 'dynamodb-stream', batchSize: 100, maxBatchingWindowSeconds: 5, retryAttempts: 3,
+  },
+  sns: { name: 'notifier', timeoutSeconds: 30, kind: 'sns' },
+  eventbridge: {
+    name: 'event-handler', timeoutSeconds: 30, kind: 'eventbridge',
+    eventPattern: { source: ['com.example.orders'], detailType: ['Order Placed'] },
+  },
+  kinesis: {
+    name: 'kinesis-processor', timeoutSeconds: 60, kind: 'kinesis', batchSize: 100, maxBatchingWindowSeconds: 5, retryAttempts: 3,
+  },
+  schedule: { name: 'scheduled', timeoutSeconds: 300, kind: 'schedule', schedules: ['rate(1 hour)', 'cron(0 10 * * ? *)'] },
+  direct: { name: 'worker', timeoutSeconds: 30, kind: 'direct' },
+};
+
+export const FUNCTION_KINDS = Object.keys(KIND_DEFAULTS) as FunctionKind[];
+
+/** A function of `kind` with the catalogue's settings, no service, and `overrides` on top. */
+export function kindFunction<K extends FunctionKind>(kind: K, overrides: Partial<KindConfig<K>> = {}): KindConfig<K> {
+  const services: ServiceKey[] = [];
+  return { memorySize: 256, services, ...KIND_DEFAULTS[kind], ...overrides } as unknown as KindConfig<K>;
+}
+
+/** A service of the given functions and no AWS service; tracing on, alarms off (as `fixture`). */
+export function serviceOf(...functions: FunctionConfig[]): ServiceConfig {
+  return { ...withoutServices(fixture), functions };
+}
+
+/** One function of every kind, with the catalogue's names and settings. */
+export const allKinds: ServiceConfig = serviceOf(...FUNCTION_KINDS.map((kind) => kindFunction(kind)));
+
+/** Two functions of every kind (`<name>` and `<name>-2`): construct ids and outputs must not clash. */
+export const everyKindTwice: ServiceConfig = serviceOf(
+  ...FUNCTION_KINDS.flatMap((kind) => [kindFunction(kind), kindFunction(kind, { name: `${KIND_DEFAULTS[kind].name}-2` })]),
+);

@@ -1,0 +1,71 @@
+import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { ApiGwHttpFunctionConfig } from '../config-types';
+import { exposedId, pascalCase } from '../naming';
+import { acknowledge, checkRoutes } from './shared';
+import type { KindContext } from './types';
+
+/** One JSON line per request; HTTP API context variables. */
+export const HTTP_API_ACCESS_LOG_FORMAT = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  integrationError: '$context.integrationErrorMessage',
+};
+
+/**
+ * One API Gateway HTTP API per function: a Lambda integration (payload format
+ * 2.0) on each configured route, stage `$default` with access logs (HTTP APIs
+ * write them through their service-linked role: no account setting needed).
+ * Output: `<Name>ApiUrl` (`HttpApiUrl` for `http-api`).
+ */
+export function wireApiGwHttp({ stack, service, config, fn }: KindContext<ApiGwHttpFunctionConfig>): void {
+  checkRoutes(config);
+  const id = pascalCase(config.name);
+
+  const api = new apigwv2.HttpApi(stack, `${id}HttpApi`, {
+    apiName: `${service.projectName}-${config.name}`,
+    description: `${service.projectName}: ${config.name} function`,
+    createDefaultStage: false,
+  });
+  const accessLogs = new logs.LogGroup(stack, `${id}HttpApiAccessLogs`, {
+    retention: service.logRetentionDays as logs.RetentionDays,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const stage = api.addStage('DefaultStage', {
+    stageName: '$default',
+    autoDeploy: true,
+    accessLogSettings: {
+      destination: new apigwv2.LogGroupLogDestination(accessLogs),
+      format: AccessLogFormat.custom(JSON.stringify(HTTP_API_ACCESS_LOG_FORMAT)),
+    },
+  });
+
+  // One invoke permission for the whole API, not one per route.
+  const integration = new HttpLambdaIntegration(`${id}Integration`, fn, {
+    payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    scopePermissionToRoute: false,
+  });
+  for (const route of config.routes) {
+    api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration });
+  }
+
+  acknowledge(api, 'APIG4',
+    'The API is public by design: which authorizer fits (IAM, JWT from Cognito or another issuer, a Lambda ' +
+    'authorizer) depends on its callers, so the template leaves it to the project. Add one ' +
+    '(HttpApi defaultAuthorizer) before the API serves anything that is not public.');
+
+  new CfnOutput(stack, exposedId(config.name, 'ApiUrl'), {
+    description: `Base URL of the ${config.name} HTTP API (stage $default)`,
+    value: stage.url,
+  });
+}

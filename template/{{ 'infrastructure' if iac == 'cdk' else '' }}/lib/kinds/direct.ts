@@ -1,0 +1,20 @@
+import { CfnOutput } from 'aws-cdk-lib';
+import type { DirectFunctionConfig } from '../config-types';
+import { exposedId } from '../naming';
+import type { KindContext } from './types';
+
+/**
+ * No trigger: callers (Step Functions, other functions, SDK clients) invoke
+ * the function with lambda:InvokeFunction (`fn.grantInvoke(role)`).
+ * Outputs: `<Name>FunctionName`, `<Name>FunctionArn`.
+ */
+export function wireDirect({ stack, config, fn }: KindContext<DirectFunctionConfig>): void {
+  new CfnOutput(stack, exposedId(config.name, 'FunctionName'), {
+    description: `Name of the ${config.name} function (invoke it directly)`,
+    value: fn.functionName,
+  });
+  new CfnOutput(stack, exposedId(config.name, 'FunctionArn'), {
+    description: `ARN of the ${config.name} function (Step Functions tasks, IAM policies)`,
+    value: fn.functionArn,
+  });
+}
