@@ -14,7 +14,7 @@ GOLANGCI_LINT_VERSION := v2.15.0
 ACTIONLINT_VERSION := v1.7.12
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools example test lint clean
+.PHONY: help install tools example test measure lint clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,9 +41,12 @@ example: install ## Generate $(EXAMPLE_DIR) with the default answers (then: cd $
 test: install tools ## Run the template's tests: unit, render, go, infra, gates and update tiers
 	PATH="$(TOOLS):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
 
+measure: install ## Print each event kind's bootstrap size (raw and zip -9) and copier copy time
+	$(BIN)/python scripts/measure.py $(MEASURE_ARGS)
+
 lint: install ## Lint the template's own Python
-	$(BIN)/ruff check extensions tests
-	$(BIN)/ruff format --check extensions tests
+	$(BIN)/ruff check extensions scripts tests
+	$(BIN)/ruff format --check extensions scripts tests
 
 clean: ## Remove the virtualenv and generated examples
 	rm -rf $(VENV) $(TOOLS) build .pytest_cache

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from .kinds import every_kind
+from .kinds import every_kind, every_kind_twice
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = {key for key in yaml.safe_load((ROOT / "copier.yml").read_text()) if not key.startswith("_")}
@@ -78,3 +78,10 @@ def every_kind_project(copie_session: Any) -> Path:
     """A project with one function of every event kind (tests/kinds.py), tasks run."""
     require_tool("go")
     return generate(copie_session, **every_kind())
+
+
+@pytest.fixture(scope="session")
+def every_kind_twice_project(copie_session: Any) -> Path:
+    """Two functions of every kind, each using every AWS service (tests/kinds.py), tasks run."""
+    require_tool("go")
+    return generate(copie_session, **every_kind_twice())

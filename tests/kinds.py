@@ -2,7 +2,8 @@
 
 EVERY_KIND is one function of every kind under its seed name, plus a second function of the
 kinds that must coexist with themselves (two handlers of one kind in one Go package, two
-triggers of one kind in one stack).
+triggers of one kind in one stack). every_kind_twice() goes further: two of every kind, each
+using every AWS service.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from extensions.events import CATALOGUE
+from extensions.services import SERVICES
 
 KIND_KEYS: list[str] = list(CATALOGUE)
 BATCH_KINDS: list[str] = [key for key, kind in CATALOGUE.items() if kind.batch]
@@ -35,3 +37,11 @@ def alone(key: str) -> dict[str, Any]:
 def every_kind() -> dict[str, Any]:
     """Answers for a project with every kind; the REST function serves the users example."""
     return {"functions": EVERY_KIND, "aws_services": ["dynamodb"], "example_crud": True}
+
+
+def every_kind_twice() -> dict[str, Any]:
+    """Two functions of every kind, each using every AWS service: no kind may define a Go name or
+    CDK id that a second function of its kind would define again, and every kind's handler takes
+    every service's client."""
+    functions = [function(key, f"{CATALOGUE[key].default_name}{suffix}") for key in KIND_KEYS for suffix in ("", "-2")]
+    return {"functions": functions, "aws_services": list(SERVICES), "example_crud": False}

@@ -38,8 +38,8 @@ def workflows(project: Path) -> list[str]:
 
 def test_template_python_is_ruff_clean() -> None:
     ruff = str(Path(sys.executable).with_name("ruff"))
-    run(ROOT, ruff, "check", "extensions", "tests")
-    run(ROOT, ruff, "format", "--check", "extensions", "tests")
+    run(ROOT, ruff, "check", "extensions", "scripts", "tests")
+    run(ROOT, ruff, "format", "--check", "extensions", "scripts", "tests")
 
 
 def test_template_workflows_pass_actionlint() -> None:

@@ -17,7 +17,7 @@ from extensions import gomod, naming
 
 from .conftest import generate, render
 from .elf import read_elf
-from .kinds import BATCH_KINDS, EVERY_KIND, KIND_KEYS, alone
+from .kinds import BATCH_KINDS, EVERY_KIND, KIND_KEYS, alone, every_kind_twice
 
 pytestmark = pytest.mark.go
 
@@ -153,6 +153,22 @@ def test_every_kind_vets_tests_and_builds(every_kind_project: Path) -> None:
     for fn in EVERY_KIND:
         info = read_elf(project / "build" / fn["name"] / "bootstrap")
         assert info.architecture == "arm64" and info.static, fn["name"]
+
+
+def test_two_of_every_kind_with_every_service_vet_test_and_build(every_kind_twice_project: Path) -> None:
+    """A kind's Go names are all per function, and every kind's handler takes every service."""
+    project = every_kind_twice_project
+    assert run(project, "gofmt", "-l", ".").strip() == ""
+    run(project, "go", "vet", "./...")
+    counts = go_test(project)
+    assert counts["fail"] == 0 and counts["pass"] > 0, counts
+    run(project, "make", "build")
+    functions = every_kind_twice()["functions"]
+    built = sorted(p.parent.name for p in (project / "build").glob("*/bootstrap"))
+    assert built == sorted(fn["name"] for fn in functions)
+    for fn in functions:
+        main = (project / "cmd" / fn["name"] / "main.go").read_text()
+        assert "config.LoadDefaultConfig(ctx)" in main, f"{fn['name']} builds no AWS clients"
 
 
 def test_batch_handlers_report_only_the_bad_record(every_kind_project: Path) -> None:

@@ -16,7 +16,7 @@ from extensions.events import CATALOGUE
 
 from .conftest import generate, require_tool
 from .elf import read_elf
-from .kinds import BATCH_KINDS, EVERY_KIND
+from .kinds import BATCH_KINDS, EVERY_KIND, every_kind_twice
 
 pytestmark = pytest.mark.infra
 
@@ -266,3 +266,31 @@ def test_every_kind_synthesizes_with_its_trigger(every_kind_project: Path, node_
     assert violations == [], [v.get("ruleName") or v for v in violations][:10]
     for finding in acknowledged:
         assert len(finding["reason"]) > 40, finding["acknowledgedId"]
+
+
+def test_two_of_every_kind_with_every_service_synthesize(every_kind_twice_project: Path, node_modules: Path) -> None:
+    """Two triggers of every kind in one stack: distinct construct ids, one mapping per batch
+    function reporting item failures, every function granted every service, nothing open."""
+    project = every_kind_twice_project
+    link_node_modules(project, node_modules)
+    template = synth(project)
+    functions = every_kind_twice()["functions"]
+    logical_ids = {fn["name"]: function_logical_id(template, fn["name"]) for fn in functions}
+    assert len(set(logical_ids.values())) == len(functions)
+
+    mappings = resources(template, "AWS::Lambda::EventSourceMapping").values()
+    batch = [fn["name"] for fn in functions if fn["event"] in BATCH_KINDS]
+    assert sorted(json.dumps(m["Properties"]["FunctionName"]) for m in mappings) == sorted(
+        json.dumps({"Ref": logical_ids[name]}) for name in batch
+    )
+    assert all(m["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"] for m in mappings)
+
+    lambdas = resources(template, "AWS::Lambda::Function")
+    for name, logical_id in logical_ids.items():
+        variables = set(lambdas[logical_id]["Properties"]["Environment"]["Variables"])
+        expected = {"TABLE_NAME", "BUCKET_NAME", "QUEUE_URL", "TOPIC_ARN", "SECRET_ID", "PARAMETER_NAME"}
+        assert expected <= variables, f"{name}: {sorted(variables)}"
+
+    assert cfn_lint_errors(project) == []
+    violations, _ = nag_report(project)
+    assert violations == [], [v.get("ruleName") or v for v in violations][:10]

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -85,7 +87,9 @@ def moto_env(endpoint: str) -> dict[str, str]:
 @pytest.fixture
 def aws_env(moto_endpoint: str, request: pytest.FixtureRequest) -> dict[str, str]:
     """Environment for a local run against moto, with a fresh users table of the stack's shape."""
-    table = "users-" + request.node.name.replace("_", "-")[:40]
+    # Readable, within DynamoDB's character set, and unique per test and parameter.
+    readable = re.sub(r"[^A-Za-z0-9.-]+", "-", request.node.name)[:40]
+    table = f"users-{readable}-{hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:8]}"
     env = {**moto_env(moto_endpoint), "TABLE_NAME": table}
     client = boto3.client(
         "dynamodb",
@@ -289,7 +293,16 @@ def spoil_kinesis(record: dict[str, Any]) -> str:
     return record["kinesis"]["sequenceNumber"]
 
 
-@pytest.mark.parametrize(("name", "spoil"), [("processor", spoil_sqs), ("kinesis-processor", spoil_kinesis)])
+def spoil_dynamodb(record: dict[str, Any]) -> str:
+    record["dynamodb"]["SequenceNumber"] = "999900000000012345678901"
+    record["dynamodb"]["Keys"] = {"PK": {"N": "42"}, "SK": {"S": "ORDER"}}
+    return record["dynamodb"]["SequenceNumber"]
+
+
+@pytest.mark.parametrize(
+    ("name", "spoil"),
+    [("processor", spoil_sqs), ("kinesis-processor", spoil_kinesis), ("stream-processor", spoil_dynamodb)],
+)
 def test_invoke_reports_only_the_bad_record(
     every_kind_project: Path, aws_env: dict[str, str], tmp_path: Path, name: str, spoil: Any
 ) -> None:
