@@ -26,7 +26,8 @@ WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 1
 FUNCTION_KEYS = {"name", "event", "memory", "timeout", "services"}
 # internal/handler/<name>.go must not clash with the package's shared files, and Go reads a
 # _test, _<GOOS> or _<GOARCH> file-name suffix as a build constraint.
-RESERVED_FUNCTION_NAMES = {"doc", "handler", "helpers", "http-helpers", "http_helpers"}
+# The shared test helpers are helpers_test.go and <kind>_helpers_test.go, hence the -helpers rule.
+RESERVED_FUNCTION_NAMES = {"doc", "handler", "helpers"}
 GO_FILE_SUFFIXES = set(
     "test aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris "
     "wasip1 windows zos 386 amd64 arm arm64 loong64 mips mipsle mips64 mips64le ppc64 ppc64le riscv64 s390x "
@@ -114,7 +115,7 @@ def functions_error(value: Any, aws_services: Any = None) -> str:
                 f"{where}.name must be lowercase letters, digits and single dashes, starting with a "
                 f"letter, at most {MAX_NAME} characters (it names cmd/<name>, never a path); got {name!r}"
             )
-        if name in RESERVED_FUNCTION_NAMES:
+        if name in RESERVED_FUNCTION_NAMES or name.endswith("-helpers"):
             return f"{where}.name {name!r} is reserved for a shared file in internal/handler; choose another name"
         if "-" in name and name.rsplit("-", 1)[1] in GO_FILE_SUFFIXES:
             return (

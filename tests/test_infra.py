@@ -53,9 +53,19 @@ def node_modules(tmp_path_factory: pytest.TempPathFactory, default_project: Path
 
 
 def link_node_modules(project: Path, node_modules: Path) -> Path:
+    """Give `project` the session's node_modules.
+
+    The generated Makefile reinstalls (`npm ci`, which empties node_modules first) when
+    package-lock.json is newer than node_modules/.package-lock.json. A project generated after
+    the install would therefore wipe the shared tree for every other test; its lock file is the
+    same, so the install is marked as current instead.
+    """
     infra = project / "infrastructure"
+    shared_lock = node_modules.parent / "package-lock.json"
+    assert (infra / "package-lock.json").read_text() == shared_lock.read_text(), "lock files differ"
     if not (infra / "node_modules").exists():
         (infra / "node_modules").symlink_to(node_modules, target_is_directory=True)
+    (node_modules / ".package-lock.json").touch()
     return infra
 
 

@@ -113,6 +113,7 @@ def test_functions_accepts() -> None:
         ([{"name": "doc", "event": "apigw-rest"}], "reserved"),
         ([{"name": "helpers", "event": "sqs"}], "reserved"),
         ([{"name": "http-helpers", "event": "sqs"}], "reserved"),
+        ([{"name": "alb-helpers", "event": "alb"}], "reserved"),
         ([{"name": "sync-linux", "event": "apigw-rest"}], "build constraint"),
         ([{"name": "api-test", "event": "apigw-rest"}], "test file"),
     ],
