@@ -33,7 +33,9 @@ def template_releases(tmp_path: Path) -> Path:
     shutil.copytree(
         ROOT,
         repo,
-        ignore=shutil.ignore_patterns(".git", ".venv", "build", "node_modules", "__pycache__", ".pytest_cache"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", ".tools", "build", "node_modules", "__pycache__", ".pytest_cache", ".ruff_cache"
+        ),
     )
     git(repo, "init", "--quiet", "--initial-branch=main")
     git(repo, "add", "--all")
@@ -100,3 +102,35 @@ def test_update_can_add_a_function(copie: Any, template_releases: Path) -> None:
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert [f["name"] for f in answers["functions"]] == ["api", "admin"]
     assert not list(project.rglob("*.rej"))
+
+
+def test_update_can_add_functions_of_new_kinds(copie: Any, template_releases: Path) -> None:
+    """A REST-only project grows an SQS worker and a function URL: the shared code those kinds
+    need arrives with them, the user's edits to the handler and the CDK settings are kept, and
+    the project still vets and passes its tests."""
+    project = copy_release_0_1_0(copie, template_releases)
+    handler = project / "internal/handler/api.go"
+    handler.write_text(handler.read_text() + USER_EDIT)
+    config = project / "infrastructure/lib/service-config.ts"
+    assert "logRetentionDays: 30," in config.read_text()
+    config.write_text(config.read_text().replace("logRetentionDays: 30,", "logRetentionDays: 90,"))
+    commit_all(project, "user work")
+    functions = yaml.safe_load((project / ".copier-answers.yml").read_text())["functions"]
+    assert not (project / "internal/batch").exists()
+
+    update(
+        project, functions=[*functions, {"name": "processor", "event": "sqs"}, {"name": "url", "event": "function-url"}]
+    )
+
+    assert handler.read_text().endswith(USER_EDIT)
+    settings = config.read_text()
+    assert "logRetentionDays: 90," in settings
+    assert "kind: 'sqs'," in settings and "authType: 'AWS_IAM'," in settings
+    assert (project / "internal/batch/batch.go").is_file()
+    assert not list(project.rglob("*.rej"))
+    status = git(project, "status", "--porcelain")
+    assert "UU" not in status, status
+    with local.cwd(project):
+        for command in (["go", "mod", "tidy"], ["go", "vet", "./..."], ["go", "test", "-count=1", "./internal/..."]):
+            code, out, err = local[command[0]][command[1:]].run(retcode=None)
+            assert code == 0, f"{' '.join(command)}: {out}{err}"
