@@ -56,6 +56,25 @@ func Process[R any](ctx context.Context, records []R, id func(R) string, process
 	return failed
 }
 
+// ItemFailure is the entry of a batch response's batchItemFailures: the one
+// struct that aws-lambda-go names events.SQSBatchItemFailure,
+// events.KinesisBatchItemFailure and events.DynamoDBBatchItemFailure.
+type ItemFailure interface {
+	~struct {
+		ItemIdentifier string `json:"itemIdentifier"`
+	}
+}
+
+// Failures returns the batchItemFailures that report ids (as Process
+// returns them): an empty list, not null, when none failed.
+func Failures[F ItemFailure](ids []string) []F {
+	failures := make([]F, 0, len(ids))
+	for _, id := range ids {
+		failures = append(failures, F{ItemIdentifier: id})
+	}
+	return failures
+}
+
 // withMargin returns ctx with its deadline moved earlier by the margin.
 func withMargin(ctx context.Context) (context.Context, context.CancelFunc) {
 	deadline, ok := ctx.Deadline()
