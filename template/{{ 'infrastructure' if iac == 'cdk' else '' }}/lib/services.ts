@@ -62,6 +62,13 @@ export const BUCKET_LIFECYCLE = {
   noncurrentVersionExpiration: Duration.days(90),
 };
 
+/**
+ * How long a dead-letter queue keeps a message: the longest SQS allows. A
+ * message keeps its original enqueue time when it moves there, so this must
+ * outlast the source queue's retention.
+ */
+export const DEAD_LETTER_RETENTION = Duration.days(14);
+
 /** Receives of a message before SQS moves it to the dead-letter queue. */
 export const MAX_RECEIVE_COUNT = 3;
 
@@ -172,44 +179,54 @@ function present<T>(resource: T | undefined, key: ServiceKey): T {
   return resource;
 }
 
-/** The single-table design: PK/SK plus GSI1 (GSI1PK/GSI1SK), all strings; on demand, PITR, retained. */
+/** What every table of the stack has: PK/SK strings, on demand, point-in-time recovery, retained. */
+export const KEYED_TABLE = {
+  partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
+  sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
+  billing: dynamodb.Billing.onDemand(),
+  pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+  removalPolicy: RemovalPolicy.RETAIN,
+} as const satisfies dynamodb.TablePropsV2;
+
+/** The single-table design: KEYED_TABLE plus GSI1 (GSI1PK/GSI1SK, strings). */
 function createTable(stack: Stack, config: ServiceConfig): dynamodb.TableV2 {
   const table = new dynamodb.TableV2(stack, 'Table', {
-    partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
-    sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
+    ...KEYED_TABLE,
     globalSecondaryIndexes: TABLE_INDEXES.map((indexName) => ({
       indexName,
       partitionKey: { name: `${indexName}PK`, type: dynamodb.AttributeType.STRING },
       sortKey: { name: `${indexName}SK`, type: dynamodb.AttributeType.STRING },
     })),
-    billing: dynamodb.Billing.onDemand(),
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: config.table?.deletionProtection ?? false,
-    removalPolicy: RemovalPolicy.RETAIN,
   });
   new CfnOutput(stack, 'TableName', { description: `DynamoDB table (${SERVICE_ENV.dynamodb})`, value: table.tableName });
   return table;
 }
 
+/** The `s3` service's bucket (`Bucket`), logging under `bucket/`. */
+function createBucket(stack: Stack, config: ServiceConfig): Pick<ServiceResources, 'bucket' | 'accessLogsBucket'> {
+  const bucket = privateBucket(stack, 'Bucket', config, 'bucket/');
+  new CfnOutput(stack, 'BucketName', { description: `S3 bucket (${SERVICE_ENV.s3})`, value: bucket.bucketName });
+  return { bucket, accessLogsBucket: accessLogsBucketOf(stack, config) };
+}
+
 /**
  * A private, versioned, retained bucket with S3-managed encryption and
- * TLS-only access, logging its requests to a bucket of its own.
+ * TLS-only access, logging its requests to the stack's `AccessLogsBucket`
+ * under `logPrefix`: the `s3` service's bucket and those of the `s3` kind.
  */
-function createBucket(stack: Stack, config: ServiceConfig): Pick<ServiceResources, 'bucket' | 'accessLogsBucket'> {
-  const accessLogsBucket = accessLogsBucketOf(stack, config);
-  const bucket = new s3.Bucket(stack, 'Bucket', {
+export function privateBucket(stack: Stack, id: string, config: ServiceConfig, logPrefix: string): s3.Bucket {
+  return new s3.Bucket(stack, id, {
     encryption: s3.BucketEncryption.S3_MANAGED,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     versioned: true,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    serverAccessLogsBucket: accessLogsBucket,
-    serverAccessLogsPrefix: 'bucket/',
+    serverAccessLogsBucket: accessLogsBucketOf(stack, config),
+    serverAccessLogsPrefix: logPrefix,
     lifecycleRules: [BUCKET_LIFECYCLE],
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  new CfnOutput(stack, 'BucketName', { description: `S3 bucket (${SERVICE_ENV.s3})`, value: bucket.bucketName });
-  return { bucket, accessLogsBucket };
 }
 
 /**
@@ -240,16 +257,8 @@ export function accessLogsBucketOf(stack: Stack, config: ServiceConfig): s3.Buck
  * MAX_RECEIVE_COUNT receives; both SQS-encrypted and TLS-only.
  */
 function createQueue(stack: Stack): Pick<ServiceResources, 'queue' | 'deadLetterQueue'> {
-  const deadLetterQueue = new sqs.Queue(stack, 'DeadLetterQueue', {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    // The longest SQS allows: a message keeps its original enqueue time when
-    // it moves here, so this must outlast the queue's retention.
-    retentionPeriod: Duration.days(14),
-  });
-  const queue = new sqs.Queue(stack, 'Queue', {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
+  const deadLetterQueue = encryptedQueue(stack, 'DeadLetterQueue', { retentionPeriod: DEAD_LETTER_RETENTION });
+  const queue = encryptedQueue(stack, 'Queue', {
     deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
   });
   new CfnOutput(stack, 'QueueUrl', { description: `SQS queue (${SERVICE_ENV.sqs})`, value: queue.queueUrl });
@@ -260,6 +269,11 @@ function createQueue(stack: Stack): Pick<ServiceResources, 'queue' | 'deadLetter
   return { queue, deadLetterQueue };
 }
 
+/** A standard queue with SQS-managed encryption and TLS-only access; `props` add to that. */
+export function encryptedQueue(stack: Stack, id: string, props: sqs.QueueProps = {}): sqs.Queue {
+  return new sqs.Queue(stack, id, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, ...props });
+}
+
 /**
  * A standard topic to publish to, TLS-only, encrypted with the AWS managed
  * key alias/aws/sns. That key's policy cannot be changed, so AWS services
@@ -268,15 +282,18 @@ function createQueue(stack: Stack): Pick<ServiceResources, 'queue' | 'deadLetter
  * them.
  */
 function createTopic(stack: Stack, config: ServiceConfig): sns.Topic {
-  const topic = new sns.Topic(stack, 'Topic', {
-    displayName: `${config.projectName} topic`,
-    enforceSSL: true,
-  });
+  const topic = encryptedTopic(stack, 'Topic', `${config.projectName} topic`);
+  new CfnOutput(stack, 'TopicArn', { description: `SNS topic (${SERVICE_ENV.sns})`, value: topic.topicArn });
+  return topic;
+}
+
+/** A TLS-only topic encrypted with the AWS managed key alias/aws/sns: the `sns` service's and the `sns` kind's. */
+export function encryptedTopic(stack: Stack, id: string, displayName: string): sns.Topic {
+  const topic = new sns.Topic(stack, id, { displayName, enforceSSL: true });
   // Set on the CloudFormation resource rather than as `masterKey`: an
   // imported alias would make grantPublish add kms actions on `key/*`,
   // which an AWS managed key does not need.
   (topic.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = 'alias/aws/sns';
-  new CfnOutput(stack, 'TopicArn', { description: `SNS topic (${SERVICE_ENV.sns})`, value: topic.topicArn });
   return topic;
 }
 

@@ -1,8 +1,9 @@
-import { CfnOutput, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { DynamoDbStreamFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
+import { KEYED_TABLE } from '../services';
 import { streamSourceOptions } from './shared';
 import type { KindContext } from './types';
 
@@ -15,12 +16,8 @@ import type { KindContext } from './types';
 export function wireDynamoDbStream(ctx: KindContext<DynamoDbStreamFunctionConfig>): void {
   const { stack, config, fn } = ctx;
   const table = new dynamodb.TableV2(stack, `${pascalCase(config.name)}Table`, {
-    partitionKey: { name: 'PK', type: dynamodb.AttributeType.STRING },
-    sortKey: { name: 'SK', type: dynamodb.AttributeType.STRING },
-    billing: dynamodb.Billing.onDemand(),
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    ...KEYED_TABLE,
     dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
-    removalPolicy: RemovalPolicy.RETAIN,
   });
   fn.addEventSource(new sources.DynamoEventSource(table, streamSourceOptions(ctx)));
 

@@ -1,11 +1,11 @@
-import { type CfnElement, CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { S3FunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
-import { BUCKET_LIFECYCLE, accessLogsBucketOf } from '../services';
+import { privateBucket } from '../services';
 import { acknowledge, asyncDeadLetterQueue } from './shared';
 import type { KindContext } from './types';
 
@@ -25,17 +25,7 @@ export function wireS3(ctx: KindContext<S3FunctionConfig>): void {
     throw new Error(`function '${config.name}': prefix must be a key prefix such as 'incoming/' (no leading '/'), or ''`);
   }
   const id = pascalCase(config.name);
-  const bucket = new s3.Bucket(stack, `${id}Bucket`, {
-    encryption: s3.BucketEncryption.S3_MANAGED,
-    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-    enforceSSL: true,
-    versioned: true,
-    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-    serverAccessLogsBucket: accessLogsBucketOf(stack, service),
-    serverAccessLogsPrefix: `${config.name}/`,
-    lifecycleRules: [BUCKET_LIFECYCLE],
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
+  const bucket = privateBucket(stack, `${id}Bucket`, service, `${config.name}/`);
 
   asyncDeadLetterQueue(ctx, 'object notifications whose invocation failed after Lambda\'s retries');
   bucket.addEventNotification(

@@ -8,10 +8,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
 import type { FunctionConfig, Route, StreamSourceConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
+import { DEAD_LETTER_RETENTION, encryptedQueue } from '../services';
 import type { KindContext } from './types';
-
-/** How long a dead-letter queue keeps a message: the longest SQS allows. */
-export const DEAD_LETTER_RETENTION = Duration.days(14);
 
 /**
  * Lambda's own retries of an asynchronous invocation (S3, SNS, EventBridge and
@@ -61,11 +59,7 @@ export function acknowledge(construct: IConstruct, rule: string, reason: string)
  */
 export function deadLetterQueue(ctx: KindContext, holds: string): sqs.Queue {
   const { stack, config } = ctx;
-  const queue = new sqs.Queue(stack, `${pascalCase(config.name)}DeadLetterQueue`, {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: DEAD_LETTER_RETENTION,
-  });
+  const queue = encryptedQueue(stack, `${pascalCase(config.name)}DeadLetterQueue`, { retentionPeriod: DEAD_LETTER_RETENTION });
   new CfnOutput(stack, exposedId(config.name, 'DeadLetterQueueUrl'), {
     description: `Dead-letter queue of the ${config.name} function: ${holds}`,
     value: queue.queueUrl,

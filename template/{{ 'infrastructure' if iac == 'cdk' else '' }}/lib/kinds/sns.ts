@@ -1,8 +1,8 @@
 import { CfnOutput } from 'aws-cdk-lib';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { SnsFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
+import { encryptedTopic } from '../services';
 import { asyncDeadLetterQueue } from './shared';
 import type { KindContext } from './types';
 
@@ -14,13 +14,7 @@ import type { KindContext } from './types';
  */
 export function wireSns(ctx: KindContext<SnsFunctionConfig>): void {
   const { stack, service, config, fn } = ctx;
-  const topic = new sns.Topic(stack, `${pascalCase(config.name)}Topic`, {
-    displayName: `${service.projectName} ${config.name}`,
-    enforceSSL: true,
-  });
-  // As for the service's topic (lib/services.ts): the AWS managed key, set on
-  // the CloudFormation resource so that no grant adds kms actions on `key/*`.
-  (topic.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = 'alias/aws/sns';
+  const topic = encryptedTopic(stack, `${pascalCase(config.name)}Topic`, `${service.projectName} ${config.name}`);
 
   const dlq = asyncDeadLetterQueue(ctx, 'notifications SNS could not deliver or whose invocation failed');
   topic.addSubscription(new subscriptions.LambdaSubscription(fn, { deadLetterQueue: dlq }));

@@ -1,8 +1,8 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { SqsFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
+import { encryptedQueue } from '../services';
 import { checkRange, deadLetterQueue } from './shared';
 import type { KindContext } from './types';
 
@@ -24,9 +24,7 @@ export function wireSqs(ctx: KindContext<SqsFunctionConfig>): void {
   checkRange(config, 'maxReceiveCount', config.maxReceiveCount, 1, 1000);
 
   const dlq = deadLetterQueue(ctx, `messages received ${config.maxReceiveCount} times without success`);
-  const queue = new sqs.Queue(stack, `${pascalCase(config.name)}Queue`, {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
+  const queue = encryptedQueue(stack, `${pascalCase(config.name)}Queue`, {
     visibilityTimeout: Duration.seconds(VISIBILITY_TIMEOUT_FACTOR * config.timeoutSeconds),
     deadLetterQueue: { queue: dlq, maxReceiveCount: config.maxReceiveCount },
   });
