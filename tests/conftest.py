@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from plumbum import local
 
 from .kinds import every_kind, every_kind_twice
 
@@ -51,6 +52,14 @@ def generate(copie: Any, **answers: Any) -> Path:
 def render(copie: Any, **answers: Any) -> Path:
     """Generate without the Go tasks: the raw render, as Copier wrote it."""
     return generate(copie, run_go_tasks=False, **answers)
+
+
+def run(cwd: Path, *args: str, **env: str) -> str:
+    """Run a command in cwd (with env added) and fail the test with its output when it exits non-zero."""
+    with local.cwd(cwd), local.env(**env):
+        code, out, err = local[args[0]][args[1:]].run(retcode=None)
+    assert code == 0, f"{' '.join(args)} exited {code}\n{out[-6000:]}\n{err[-6000:]}"
+    return out
 
 
 def require_tool(name: str) -> str:

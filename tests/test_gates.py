@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
-from plumbum import local
 
-from .conftest import ROOT, generate, render, require_tool
+from .conftest import ROOT, generate, render, require_tool, run
 from .kinds import KIND_KEYS, alone
 
 pytestmark = pytest.mark.gates
@@ -23,13 +22,6 @@ KITCHEN_SINK = {
         {"name": "public", "event": "apigw-rest", "timeout": 5},
     ],
 }
-
-
-def run(cwd: Path, *args: str) -> str:
-    with local.cwd(cwd):
-        code, out, err = local[args[0]][args[1:]].run(retcode=None)
-    assert code == 0, f"{' '.join(args)} exited {code}\n{out[-6000:]}\n{err[-6000:]}"
-    return out
 
 
 def workflows(project: Path) -> list[str]:

@@ -15,20 +15,11 @@ from plumbum import local
 
 from extensions import gomod, naming
 
-from .conftest import generate, render
+from .conftest import generate, render, run
 from .elf import read_elf
 from .kinds import BATCH_KINDS, EVERY_KIND, KIND_KEYS, alone, every_kind_twice
 
 pytestmark = pytest.mark.go
-
-
-def run(project: Path, *args: str, **env: str) -> str:
-    """Run a command in the project and fail the test with its output when it exits non-zero."""
-    command = local[args[0]][args[1:]]
-    with local.cwd(project), local.env(**env):
-        code, out, err = command.run(retcode=None)
-    assert code == 0, f"{' '.join(args)} exited {code}\n{out}\n{err}"
-    return out
 
 
 def go_test(project: Path) -> dict[str, int]:

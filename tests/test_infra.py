@@ -14,6 +14,7 @@ from plumbum import local
 from extensions import naming
 from extensions.events import CATALOGUE
 
+from . import conftest
 from .conftest import generate, require_tool
 from .elf import read_elf
 from .kinds import BATCH_KINDS, EVERY_KIND, every_kind_twice
@@ -35,10 +36,8 @@ OFFLINE = {
 
 
 def run(cwd: Path, *args: str) -> str:
-    with local.cwd(cwd), local.env(**OFFLINE):
-        code, out, err = local[args[0]][args[1:]].run(retcode=None)
-    assert code == 0, f"{' '.join(args)} exited {code}\n{out[-4000:]}\n{err[-4000:]}"
-    return out
+    """conftest.run, offline (see OFFLINE)."""
+    return conftest.run(cwd, *args, **OFFLINE)
 
 
 @pytest.fixture(scope="session")

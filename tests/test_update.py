@@ -12,7 +12,7 @@ import pytest
 import yaml
 from plumbum import local
 
-from .conftest import ROOT, check_answer_keys
+from .conftest import ROOT, check_answer_keys, run
 
 pytestmark = pytest.mark.update
 
@@ -84,9 +84,7 @@ def test_update_keeps_user_edits_and_brings_improvements(copie: Any, template_re
     assert not list(project.rglob("*.rej"))
     status = git(project, "status", "--porcelain")
     assert "UU" not in status, status
-    with local.cwd(project):
-        code, _out, err = local["make"]["build"].run(retcode=None)
-    assert code == 0, err
+    run(project, "make", "build")
     assert (project / "build/api/bootstrap").is_file()
 
 
@@ -130,7 +128,6 @@ def test_update_can_add_functions_of_new_kinds(copie: Any, template_releases: Pa
     assert not list(project.rglob("*.rej"))
     status = git(project, "status", "--porcelain")
     assert "UU" not in status, status
-    with local.cwd(project):
-        for command in (["go", "mod", "tidy"], ["go", "vet", "./..."], ["go", "test", "-count=1", "./internal/..."]):
-            code, out, err = local[command[0]][command[1:]].run(retcode=None)
-            assert code == 0, f"{' '.join(command)}: {out}{err}"
+    run(project, "go", "mod", "tidy")
+    run(project, "go", "vet", "./...")
+    run(project, "go", "test", "-count=1", "./internal/...")
