@@ -71,6 +71,34 @@ func serve(ctx context.Context, rie, bootstrapDir string, firstPort int) error {
 	return nil
 }
 
+// frontEnd is what stands before an HTTP function of one kind in AWS, as make dev plays it.
+type frontEnd struct {
+	// routes: the front end routes before it invokes (API Gateway); an ALB target and a function
+	// URL get every request, and their handler routes.
+	routes bool
+	// lenient: payload 2.0 takes a response that is not a response object as the body of a 200;
+	// API Gateway REST and the ALB answer 502 instead.
+	lenient bool
+	// event builds the kind's Lambda event; rt and params are set when routes is.
+	event func(r *http.Request, rt *route, params map[string]string, body []byte) any
+}
+
+// frontEnds holds everything make dev knows about each HTTP kind.
+var frontEnds = map[string]frontEnd{
+	"apigw-rest": {routes: true, event: func(r *http.Request, rt *route, params map[string]string, body []byte) any {
+		return restEvent(r, *rt, params, body)
+	}},
+	"apigw-http": {routes: true, lenient: true, event: func(r *http.Request, rt *route, params map[string]string, body []byte) any {
+		return httpAPIEvent(r, *rt, params, body)
+	}},
+	"alb": {event: func(r *http.Request, _ *route, _ map[string]string, body []byte) any {
+		return albEvent(r, body)
+	}},
+	"function-url": {lenient: true, event: func(r *http.Request, _ *route, _ map[string]string, body []byte) any {
+		return functionURLEvent(r, body)
+	}},
+}
+
 // gateway plays API Gateway, the ALB or the function URL for one function, by its kind: HTTP
 // request in, the kind's Lambda event out, and its response back.
 type gateway struct {
@@ -79,11 +107,14 @@ type gateway struct {
 }
 
 func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	// API Gateway routes before it invokes; an ALB target and a function URL get every request,
-	// and their handler routes.
+	front, ok := frontEnds[g.fn.kind]
+	if !ok {
+		writeJSONError(w, http.StatusInternalServerError, "make dev cannot serve functions of kind "+g.fn.kind)
+		return
+	}
 	var rt *route
 	var params map[string]string
-	if g.fn.kind == "apigw-rest" || g.fn.kind == "apigw-http" {
+	if front.routes {
 		var allowed []string
 		if rt, params, allowed = g.fn.match(r.Method, r.URL.EscapedPath()); rt == nil {
 			status := http.StatusNotFound
@@ -100,18 +131,7 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusRequestEntityTooLarge, "request body over Lambda's 6 MB payload limit")
 		return
 	}
-	var event any
-	switch g.fn.kind {
-	case "apigw-http":
-		event = httpAPIEvent(r, *rt, params, body)
-	case "alb":
-		event = albEvent(r, body)
-	case "function-url":
-		event = functionURLEvent(r, body)
-	default:
-		event = restEvent(r, *rt, params, body)
-	}
-	payload, err := json.Marshal(event)
+	payload, err := json.Marshal(front.event(r, rt, params, body))
 	if err != nil {
 		writeJSONError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -122,12 +142,10 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var resp httpResponse
 	if err := json.Unmarshal(payload, &resp); err != nil || resp.StatusCode == 0 {
-		if g.fn.kind != "apigw-http" && g.fn.kind != "function-url" {
-			// API Gateway and the ALB answer 502 when the function returns something else.
+		if !front.lenient {
 			writeJSONError(w, http.StatusBadGateway, "malformed Lambda proxy response: "+string(payload))
 			return
 		}
-		// Payload 2.0 takes any other JSON value for the body of a 200.
 		resp = httpResponse{StatusCode: http.StatusOK, Headers: map[string]string{"Content-Type": "application/json"}, Body: string(payload)}
 	}
 	writeResponse(w, resp)
