@@ -107,9 +107,9 @@ export interface FunctionUrlFunctionConfig extends BaseFunctionConfig {
   kind: 'function-url';
   /** `AWS_IAM` (the default answer): callers sign requests; `NONE`: public, authenticate in the handler. */
   authType: FunctionUrlAuthType;
-  /** CORS origins allowed to call the URL from a browser (methods GET/POST); `['*']` for any. */
+  /** CORS origins allowed to call the URL from a browser (the routes' methods); `['*']` for any. */
   corsAllowedOrigins: string[];
-  /** The routes the Go handler serves; the URL passes every path to it, so these only document them. */
+  /** The routes the Go handler serves; the URL passes every path to it, and CORS allows their methods. */
   routes: Route[];
 }
 

@@ -2,7 +2,7 @@ import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { FunctionUrlFunctionConfig } from '../config-types';
 import { exposedId } from '../naming';
-import { checkStrings } from './shared';
+import { checkRoutes, checkStrings } from './shared';
 import type { KindContext } from './types';
 
 /** The request headers a browser may send: JSON bodies and SigV4 signing (AWS_IAM). */
@@ -16,7 +16,7 @@ export const FUNCTION_URL_CORS_HEADERS = [
 
 /**
  * A function URL (buffered responses) with the configured auth type and CORS
- * (GET and POST from `corsAllowedOrigins`). With `AWS_IAM`, callers need
+ * (the methods of its routes, from `corsAllowedOrigins`). With `AWS_IAM`, callers need
  * lambda:InvokeFunctionUrl and lambda:InvokeFunction on the function
  * (`fn.grantInvokeUrl(role)`) and sign their requests. Output: `<Name>FunctionUrl`.
  */
@@ -25,11 +25,13 @@ export function wireFunctionUrl({ stack, config, fn }: KindContext<FunctionUrlFu
     throw new Error(`function '${config.name}': authType must be 'AWS_IAM' or 'NONE', got '${String(config.authType)}'`);
   }
   checkStrings(config, 'corsAllowedOrigins', config.corsAllowedOrigins);
+  checkRoutes(config);
+  const methods = [...new Set(config.routes.map((route) => route.method))];
   const url = fn.addFunctionUrl({
     authType: lambda.FunctionUrlAuthType[config.authType],
     cors: {
       allowedOrigins: config.corsAllowedOrigins,
-      allowedMethods: [lambda.HttpMethod.GET, lambda.HttpMethod.POST],
+      allowedMethods: methods.map((method) => (method === 'ANY' ? lambda.HttpMethod.ALL : lambda.HttpMethod[method])),
       allowedHeaders: FUNCTION_URL_CORS_HEADERS,
       maxAge: Duration.hours(1),
     },
