@@ -54,6 +54,18 @@ def cdk_settings(kind: EventKind, answers: Mapping[str, Any]) -> list[tuple[str,
     return settings
 
 
+def kind_defaults(kind: EventKind) -> dict[str, Any]:
+    """A kind's default function as lib/service-config.ts holds it: what the CDK app's jest tests
+    build their configurations of every kind from (test/kind-defaults.ts)."""
+    return {
+        "key": kind.key,
+        "name": kind.default_name,
+        "timeout": kind.timeout,
+        "routes": [{"method": route.method, "path": route.path} for route in kind.routes],
+        "cdk": cdk_settings(kind, {}),
+    }
+
+
 def function_services(answer: Mapping[str, Any], aws_services: list[str], *, crud: bool) -> list[str]:
     """The AWS services a function uses: its own `services` list, or every chosen one.
 
@@ -132,6 +144,7 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "http": any(f["http"] for f in functions),  # pkg/middleware and the HTTP test helpers
         "batch": any(f["batch"] for f in functions),  # internal/batch
         "crud_function": crud_name,
+        "kind_defaults": [kind_defaults(kind) for kind in CATALOGUE.values()],
         # Resources exist for the services some function uses; each is granted to those only.
         "services": [vars(SERVICES[key]) for key in used],
         "service_keys": used,

@@ -7,7 +7,6 @@ import { App, CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import {
   type ApiGwRestFunctionConfig,
-  type BaseFunctionConfig,
   type FunctionConfig,
   type FunctionKind,
   SERVICE_KEYS,
@@ -16,6 +15,7 @@ import {
 } from '../lib/config-types';
 import { pascalCase } from '../lib/naming';
 import { ServiceStack } from '../lib/service-stack';
+import { KIND_DEFAULTS, type KindConfig } from './kind-defaults';
 
 const tempDirs: string[] = [];
 afterAll(() => {
@@ -265,44 +265,7 @@ export const splitServices: ServiceConfig = {
   ],
 };
 
-/** A function of kind K. */
-export type KindConfig<K extends FunctionKind> = Extract<FunctionConfig, { kind: K }>;
-
-type KindDefaults = { [K in FunctionKind]: { name: string; timeoutSeconds: number } & Omit<KindConfig<K>, keyof BaseFunctionConfig> };
-
-const HELLO_ROUTES: ApiGwRestFunctionConfig['routes'] = [
-  { method: 'GET', path: '/hello' },
-  { method: 'POST', path: '/hello' },
-];
-
-/**
- * Per kind: the default function name, timeout and trigger settings of
- * go-lambda-template's catalogue (extensions/events.py), as a generated
- * lib/service-config.ts has them.
- */
-export const KIND_DEFAULTS: KindDefaults = {
-  'apigw-rest': { name: 'api', timeoutSeconds: 30, kind: 'apigw-rest', routes: HELLO_ROUTES },
-  'apigw-http': { name: 'http-api', timeoutSeconds: 30, kind: 'apigw-http', routes: HELLO_ROUTES },
-  alb: { name: 'alb', timeoutSeconds: 30, kind: 'alb', routes: HELLO_ROUTES },
-  'function-url': {
-    name: 'url', timeoutSeconds: 30, kind: 'function-url', routes: HELLO_ROUTES, authType: 'AWS_IAM', corsAllowedOrigins: ['*'],
-  },
-  s3: { name: 's3-processor', timeoutSeconds: 60, kind: 's3', prefix: 'incoming/' },
-  sqs: { name: 'processor', timeoutSeconds: 50, kind: 'sqs', batchSize: 10, maxBatchingWindowSeconds: 5, maxReceiveCount: 3 },
-  'dynamodb-stream': {
-    name: 'stream-processor', timeoutSeconds: 60, kind: 'dynamodb-stream', batchSize: 100, maxBatchingWindowSeconds: 5, retryAttempts: 3,
-  },
-  sns: { name: 'notifier', timeoutSeconds: 30, kind: 'sns' },
-  eventbridge: {
-    name: 'event-handler', timeoutSeconds: 30, kind: 'eventbridge',
-    eventPattern: { source: ['com.example.orders'], detailType: ['Order Placed'] },
-  },
-  kinesis: {
-    name: 'kinesis-processor', timeoutSeconds: 60, kind: 'kinesis', batchSize: 100, maxBatchingWindowSeconds: 5, retryAttempts: 3,
-  },
-  schedule: { name: 'scheduled', timeoutSeconds: 300, kind: 'schedule', schedules: ['rate(1 hour)', 'cron(0 10 * * ? *)'] },
-  direct: { name: 'worker', timeoutSeconds: 30, kind: 'direct' },
-};
+export { KIND_DEFAULTS, type KindConfig };
 
 export const FUNCTION_KINDS = Object.keys(KIND_DEFAULTS) as FunctionKind[];
 
