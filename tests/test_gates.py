@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,8 +31,8 @@ def workflows(project: Path) -> list[str]:
 
 def test_template_python_is_ruff_clean() -> None:
     ruff = str(Path(sys.executable).with_name("ruff"))
-    run(ROOT, ruff, "check", "extensions", "scripts", "tests")
-    run(ROOT, ruff, "format", "--check", "extensions", "scripts", "tests")
+    run(ROOT, ruff, "check", "extensions", "scripts", "tests", "template/tools")
+    run(ROOT, ruff, "format", "--check", "extensions", "scripts", "tests", "template/tools")
 
 
 def test_template_workflows_pass_actionlint() -> None:
@@ -54,6 +55,37 @@ def test_generated_workflows_pass_actionlint(copie: Any, answers: dict[str, Any]
     if found:
         run(project, require_tool("actionlint"), "-no-color", *found)
         assert (project / ".github/dependabot.yml").is_file()
+
+
+PINNED_ACTION = re.compile(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}")
+# Node versions with support from their maintainers (Node 20 reached end of life on 2026-04-30).
+SUPPORTED_NODE = {"22", "24"}
+
+
+def steps_of(workflow: Path) -> list[dict[str, Any]]:
+    return [step for job in yaml.safe_load(workflow.read_text())["jobs"].values() for step in job["steps"]]
+
+
+@pytest.mark.parametrize("answers", [{}, {"architecture": "x86_64"}], ids=["arm64", "x86_64"])
+def test_workflows_pin_current_actions_by_commit(copie: Any, answers: dict[str, Any]) -> None:
+    """Every action is pinned by full commit SHA with its version in a comment (Dependabot bumps
+    both), checkouts keep no credentials, and the CDK steps use a supported Node."""
+    project = render(copie, **answers)
+    files = [Path(p) for p in workflows(project) + workflows(ROOT)]
+    for workflow in files:
+        lines = workflow.read_text().splitlines()
+        for step in steps_of(workflow):
+            if "uses" not in step:
+                continue
+            where = f"{workflow.name}: {step['uses']}"
+            assert PINNED_ACTION.fullmatch(step["uses"]), where
+            assert all(re.search(r"# v\d+\.\d+\.\d+$", line) for line in lines if step["uses"] in line), where
+            if step["uses"].startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, where
+            if step["uses"].startswith("actions/setup-node@"):
+                assert str(step["with"]["node-version"]) in SUPPORTED_NODE, where
+    ci = (project / ".github/workflows/ci.yml").read_text().splitlines()[0]
+    assert f"race tests and {answers.get('architecture', 'arm64')} builds" in ci
 
 
 def test_deploy_uses_oidc_and_a_protected_environment(copie: Any) -> None:
