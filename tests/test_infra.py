@@ -35,36 +35,19 @@ OFFLINE = {
 }
 
 
-def run(cwd: Path, *args: str) -> str:
+def run(cwd: Path, *args: str, **env: str) -> str:
     """conftest.run, offline (see OFFLINE)."""
-    return conftest.run(cwd, *args, **OFFLINE)
+    return conftest.run(cwd, *args, **{**OFFLINE, **env})
 
 
-@pytest.fixture(scope="session")
-def node_modules(tmp_path_factory: pytest.TempPathFactory, default_project: Path) -> Path:
-    """npm ci once per session; every generated project links to the same node_modules.
-
-    The lock file is the same for every answer set, so one install serves them all.
-    """
+def npm_ci(project: Path) -> Path:
+    """`make infra-install`, as a user runs it: a real `npm ci` into the project's own
+    infrastructure/node_modules. npm's download cache (~/.npm) is shared, so only the first
+    project of a session downloads; the others install from the cache."""
     require_tool("npm")
-    run(default_project / "infrastructure", "npm", "ci", "--no-audit", "--no-fund")
-    return default_project / "infrastructure" / "node_modules"
-
-
-def link_node_modules(project: Path, node_modules: Path) -> Path:
-    """Give `project` the session's node_modules.
-
-    The generated Makefile reinstalls (`npm ci`, which empties node_modules first) when
-    package-lock.json is newer than node_modules/.package-lock.json. A project generated after
-    the install would therefore wipe the shared tree for every other test; its lock file is the
-    same, so the install is marked as current instead.
-    """
     infra = project / "infrastructure"
-    shared_lock = node_modules.parent / "package-lock.json"
-    assert (infra / "package-lock.json").read_text() == shared_lock.read_text(), "lock files differ"
-    if not (infra / "node_modules").exists():
-        (infra / "node_modules").symlink_to(node_modules, target_is_directory=True)
-    (node_modules / ".package-lock.json").touch()
+    assert not (infra / "node_modules").is_symlink(), "node_modules must be a real install"
+    run(project, "make", "infra-install", npm_config_prefer_offline="true")
     return infra
 
 
@@ -100,8 +83,30 @@ def cfn_lint_errors(project: Path) -> list[dict[str, Any]]:
     return [finding for finding in json.loads(out or "[]") if finding["Level"] == "Error"]
 
 
-def test_typescript_and_jest(default_project: Path, node_modules: Path, tmp_path: Path) -> None:
-    infra = link_node_modules(default_project, node_modules)
+def test_everyday_loop_runs_in_the_order_users_run_it(default_project: Path) -> None:
+    """With infrastructure/node_modules installed for real (aws-cdk ships .go files there),
+    `make synth` and then every Go target pass: go.mod's ignore keeps ./... out of node_modules."""
+    npm_ci(default_project)
+    stray_go = list((default_project / "infrastructure/node_modules").rglob("*.go"))
+    assert stray_go, "node_modules holds no .go file: this test would prove nothing"
+    module = json.loads(run(default_project, "go", "mod", "edit", "-json"))
+    assert [entry["Path"] for entry in module["Ignore"]] == ["node_modules"]
+
+    def own_go_files() -> dict[Path, bytes]:
+        return {p: p.read_bytes() for p in default_project.rglob("*.go") if "node_modules" not in p.parts}
+
+    run(default_project, "make", "synth")
+    for target in ("test", "vet", "lint", "test-coverage", "build"):
+        run(default_project, "make", target)
+    coverage = run(default_project, "go", "tool", "cover", "-func=coverage.out").splitlines()
+    assert coverage[-1].startswith("total:"), coverage[-1]
+    before = own_go_files()
+    run(default_project, "make", "fmt")
+    assert own_go_files() == before, "make fmt changed generated files"
+
+
+def test_typescript_and_jest(default_project: Path, tmp_path: Path) -> None:
+    infra = npm_ci(default_project)
     run(infra, "npx", "--no-install", "tsc", "--noEmit")
     report = tmp_path / "jest.json"
     run(infra, "npx", "--no-install", "jest", "--json", f"--outputFile={report}")
@@ -111,8 +116,8 @@ def test_typescript_and_jest(default_project: Path, node_modules: Path, tmp_path
     assert results["numPassedTests"] >= 5
 
 
-def test_synth_offline_gives_the_default_stack(default_project: Path, node_modules: Path) -> None:
-    link_node_modules(default_project, node_modules)
+def test_synth_offline_gives_the_default_stack(default_project: Path) -> None:
+    npm_ci(default_project)
     template = synth(default_project)
 
     functions = resources(template, "AWS::Lambda::Function")
@@ -165,14 +170,14 @@ def test_synth_offline_gives_the_default_stack(default_project: Path, node_modul
         assert len(finding["reason"]) > 40, finding["acknowledgedId"]
 
 
-def test_synth_follows_architecture_and_runtime(copie: Any, node_modules: Path) -> None:
+def test_synth_follows_architecture_and_runtime(copie: Any) -> None:
     project = generate(
         copie,
         architecture="x86_64",
         tracing="none",
         functions=[{"name": "api", "event": "apigw-rest"}, {"name": "admin", "event": "apigw-rest", "memory": 512}],
     )
-    link_node_modules(project, node_modules)
+    npm_ci(project)
     template = synth(project)
     functions = list(resources(template, "AWS::Lambda::Function").values())
     assert len(functions) == 2
@@ -184,10 +189,10 @@ def test_synth_follows_architecture_and_runtime(copie: Any, node_modules: Path) 
     assert cfn_lint_errors(project) == []
 
 
-def test_go_function_bundling_compiles_at_synth(copie: Any, node_modules: Path) -> None:
+def test_go_function_bundling_compiles_at_synth(copie: Any) -> None:
     """cdk_bundling=go-function: no make build; GoFunction builds a static arm64 bootstrap."""
     project = generate(copie, cdk_bundling="go-function", alarms=True)
-    link_node_modules(project, node_modules)
+    npm_ci(project)
     template = synth(project)
     assert not (project / "build").exists(), "go-function mode must not need make build"
     (function,) = resources(template, "AWS::Lambda::Function").values()
@@ -214,10 +219,10 @@ def function_logical_id(template: dict[str, Any], name: str) -> str:
     return found
 
 
-def test_every_kind_synthesizes_with_its_trigger(every_kind_project: Path, node_modules: Path) -> None:
+def test_every_kind_synthesizes_with_its_trigger(every_kind_project: Path) -> None:
     """One function of every kind: each trigger is in the CloudFormation, batch sources report item
     failures, every queue is encrypted, and cfn-lint and cdk-nag find nothing open."""
-    infra = link_node_modules(every_kind_project, node_modules)
+    infra = npm_ci(every_kind_project)
     run(infra, "npx", "--no-install", "tsc", "--noEmit")
     template = synth(every_kind_project)
     go_functions = {fn["name"]: function_logical_id(template, fn["name"]) for fn in EVERY_KIND}
@@ -277,11 +282,11 @@ def test_every_kind_synthesizes_with_its_trigger(every_kind_project: Path, node_
         assert len(finding["reason"]) > 40, finding["acknowledgedId"]
 
 
-def test_two_of_every_kind_with_every_service_synthesize(every_kind_twice_project: Path, node_modules: Path) -> None:
+def test_two_of_every_kind_with_every_service_synthesize(every_kind_twice_project: Path) -> None:
     """Two triggers of every kind in one stack: distinct construct ids, one mapping per batch
     function reporting item failures, every function granted every service, nothing open."""
     project = every_kind_twice_project
-    link_node_modules(project, node_modules)
+    npm_ci(project)
     template = synth(project)
     functions = every_kind_twice()["functions"]
     logical_ids = {fn["name"]: function_logical_id(template, fn["name"]) for fn in functions}
