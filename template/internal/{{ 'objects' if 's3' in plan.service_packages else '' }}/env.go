@@ -16,7 +16,7 @@ const EnvName = "BUCKET_NAME"
 func NewFromConfig(cfg aws.Config) (*Store, error) {
 	bucket := os.Getenv(EnvName)
 	if bucket == "" {
-		return nil, errors.New("environment variable " + EnvName + " is required")
+		return nil, errors.New("environment variable " + EnvName + " is required: the stack sets it on deployed functions; for a local run, use make invoke or make dev with AWS=local")
 	}
 	client := NewClient(cfg)
 	return New(client, s3.NewPresignClient(client), bucket), nil

@@ -23,7 +23,7 @@ type Parameter struct {
 func NewFromConfig(cfg aws.Config) (*Parameter, error) {
 	name := os.Getenv(EnvName)
 	if name == "" {
-		return nil, errors.New("environment variable " + EnvName + " is required")
+		return nil, errors.New("environment variable " + EnvName + " is required: the stack sets it on deployed functions; for a local run, use make invoke or make dev with AWS=local")
 	}
 	return &Parameter{store: New(ssm.NewFromConfig(cfg)), name: name}, nil
 }

@@ -16,7 +16,7 @@ const EnvName = "QUEUE_URL"
 func NewFromConfig(cfg aws.Config) (*Queue, error) {
 	url := os.Getenv(EnvName)
 	if url == "" {
-		return nil, errors.New("environment variable " + EnvName + " is required")
+		return nil, errors.New("environment variable " + EnvName + " is required: the stack sets it on deployed functions; for a local run, use make invoke or make dev with AWS=local")
 	}
 	return New(sqs.NewFromConfig(cfg), url), nil
 }

@@ -24,7 +24,7 @@ type Secret struct {
 func NewFromConfig(cfg aws.Config) (*Secret, error) {
 	id := os.Getenv(EnvName)
 	if id == "" {
-		return nil, errors.New("environment variable " + EnvName + " is required")
+		return nil, errors.New("environment variable " + EnvName + " is required: the stack sets it on deployed functions; for a local run, use make invoke or make dev with AWS=local")
 	}
 	store, err := New(secretsmanager.NewFromConfig(cfg))
 	if err != nil {

@@ -16,7 +16,7 @@ const EnvName = "TABLE_NAME"
 func NewFromConfig(cfg aws.Config) (*Table, error) {
 	name := os.Getenv(EnvName)
 	if name == "" {
-		return nil, errors.New("environment variable " + EnvName + " is required")
+		return nil, errors.New("environment variable " + EnvName + " is required: the stack sets it on deployed functions; for a local run, use make invoke or make dev with AWS=local")
 	}
 	return New(dynamodb.NewFromConfig(cfg), name), nil
 }

@@ -16,7 +16,7 @@ const EnvName = "TOPIC_ARN"
 func NewFromConfig(cfg aws.Config) (*Topic, error) {
 	arn := os.Getenv(EnvName)
 	if arn == "" {
-		return nil, errors.New("environment variable " + EnvName + " is required")
+		return nil, errors.New("environment variable " + EnvName + " is required: the stack sets it on deployed functions; for a local run, use make invoke or make dev with AWS=local")
 	}
 	return New(sns.NewFromConfig(cfg), arn), nil
 }
