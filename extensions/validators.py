@@ -89,6 +89,8 @@ def single_line_error(value: Any) -> str:
 
 
 def events_error(value: Any) -> str:
+    if not value:
+        return "choose at least one event kind (space toggles a kind); the next question lets you edit the functions"
     unknown = [key for key in value or [] if key not in CATALOGUE]
     if unknown:
         return f"unknown event kinds {unknown}; known kinds: {', '.join(CATALOGUE)}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,7 @@ BAD_ANSWERS = [
     ("runtime", "go1.x", "Invalid choice"),
     ("architecture", "sparc", "Invalid choice"),
     ("events", ["smoke-signal"], "Invalid choice"),
+    ("events", [], "at least one event kind"),
 ]
 
 
@@ -267,3 +269,23 @@ def test_function_url_auth_none_is_rendered(copie: Any) -> None:
     project = render(copie, functions=[{"name": "url", "event": "function-url"}], function_url_auth="NONE")
     assert "authType: 'NONE'," in (project / "infrastructure/lib/service-config.ts").read_text()
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["function_url_auth"] == "NONE"
+
+
+def documented_targets(readme: str) -> set[str]:
+    """Targets named in the first column of the README's "Make targets" table."""
+    section = readme.split("## Make targets", 1)[1].split("\n## ", 1)[0]
+    first_cells = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `make")]
+    return {name for cell in first_cells for name in re.findall(r"`make ([a-z-]+)", cell)}
+
+
+@pytest.mark.parametrize("answers", [{}, {"iac": "none"}], ids=["cdk", "no-iac"])
+def test_make_help_is_aligned_and_the_readme_lists_every_target(copie: Any, answers: dict[str, Any]) -> None:
+    project = render(copie, **answers)
+    done = subprocess.run(["make", "--no-print-directory", "help"], cwd=project, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rows = [re.fullmatch(r"  ([a-z-]+)( +)(\S.*)", line) for line in done.stdout.splitlines()]
+    assert all(rows), done.stdout
+    columns = {len(row[1]) + len(row[2]) for row in rows if row}
+    assert len(columns) == 1, f"descriptions start in columns {sorted(columns)}:\n{done.stdout}"
+    helped = {row[1] for row in rows if row}
+    assert documented_targets((project / "README.md").read_text()) == helped

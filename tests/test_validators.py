@@ -79,6 +79,7 @@ def test_single_line() -> None:
 
 def test_events() -> None:
     assert v.events_error(["apigw-rest"]) == ""
+    assert "choose at least one event kind" in v.events_error([])
     assert "unknown event kinds ['carrier-pigeon']" in v.events_error(["apigw-rest", "carrier-pigeon"])
 
 
