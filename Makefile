@@ -14,10 +14,11 @@ GOLANGCI_LINT_VERSION := v2.15.0
 ACTIONLINT_VERSION := v1.7.12
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools example test measure lint clean
+.PHONY: help install tools example test measure measure-invoke lint clean
 
 help: ## Show the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {name[++n] = $$1; text[n] = $$2; if (length($$1) > w) w = length($$1)} \
+		END {for (i = 1; i <= n; i++) printf "  %-" w "s  %s\n", name[i], text[i]}' $(MAKEFILE_LIST)
 
 $(BIN)/copier: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,9 @@ test: install tools ## Run the template's tests: unit, render, go, infra, gates 
 
 measure: install ## Print each event kind's bootstrap size (raw and zip -9) and copier copy time
 	$(BIN)/python scripts/measure.py $(MEASURE_ARGS)
+
+measure-invoke: install ## Print the wall time of a local invoke against hello world's, under both local runners
+	$(BIN)/python scripts/measure_invoke.py
 
 lint: install ## Lint the template's own Python
 	$(BIN)/ruff check extensions scripts tests

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,18 @@ def run(cwd: Path, *args: str, **env: str) -> str:
         code, out, err = local[args[0]][args[1:]].run(retcode=None)
     assert code == 0, f"{' '.join(args)} exited {code}\n{out[-6000:]}\n{err[-6000:]}"
     return out
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
 
 
 def require_tool(name: str) -> str:

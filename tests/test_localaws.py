@@ -23,23 +23,12 @@ from typing import Any
 import boto3
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, free_port, port_is_free
 
 pytestmark = pytest.mark.runtime
 
 SCRIPT = ROOT / "template" / "tools" / "{{ 'localaws' if iac == 'cdk' else '' }}" / "localaws.py"
 TIMEOUT = 60  # seconds for one run of the script; a run takes a few
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
 
 
 def write_template(directory: Path, stack: str, resources: dict[str, Any], **sections: Any) -> Path:

@@ -25,21 +25,10 @@ import pytest
 
 from extensions.events import CATALOGUE
 
-from .conftest import generate
+from .conftest import free_port, generate, port_is_free
 from .kinds import EVERY_KIND
 
 pytestmark = pytest.mark.runtime
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) != 0
 
 
 def wait_for_port(port: int, process: subprocess.Popen[Any], timeout: float = 120) -> None:
@@ -84,13 +73,14 @@ def moto_env(endpoint: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture
+@pytest.fixture(params=["rie", "builtin"])
 def aws_env(moto_endpoint: str, request: pytest.FixtureRequest) -> dict[str, str]:
-    """Environment for a local run against moto, with a fresh users table of the stack's shape."""
+    """Environment for a local run against moto, with a fresh users table of the stack's shape,
+    once under the Lambda emulator and once under localrun's own Runtime API (the macOS path)."""
     # Readable, within DynamoDB's character set, and unique per test and parameter.
     readable = re.sub(r"[^A-Za-z0-9.-]+", "-", request.node.name)[:40]
     table = f"users-{readable}-{hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:8]}"
-    env = {**moto_env(moto_endpoint), "TABLE_NAME": table}
+    env = {**moto_env(moto_endpoint), "TABLE_NAME": table, "LOCAL_RUNTIME": request.param}
     client = boto3.client(
         "dynamodb",
         endpoint_url=moto_endpoint,
@@ -153,10 +143,28 @@ def test_invoke_creates_then_reads_a_user(default_project: Path, aws_env: dict[s
 
 
 def test_invoke_reports_missing_configuration(default_project: Path, aws_env: dict[str, str]) -> None:
+    """An init failure: non-zero exit, and the first line on stderr names the variable, where it
+    comes from and how to run locally, before any log."""
     env = {k: v for k, v in aws_env.items() if k != "TABLE_NAME"}
     done = make(default_project, env, "invoke", "FN=api")
     assert done.returncode != 0
-    assert "TABLE_NAME is required" in done.stderr
+    assert done.stdout == ""
+    first = done.stderr.splitlines()[0]
+    assert first.startswith("api: Runtime.ExitError: "), done.stderr
+    assert "TABLE_NAME is required" in first and "AWS=local" in first, first
+
+
+def test_invoke_reports_a_function_error_first(
+    every_kind_project: Path, aws_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A handler error (a direct invocation with an unknown field) is the first stderr line."""
+    event = tmp_path / "bad.json"
+    event.write_text('{"unknownField": 1}')
+    done = make(every_kind_project, aws_env, "invoke", "FN=worker", f"EVENT={event}")
+    assert done.returncode != 0
+    assert done.stdout == ""
+    first = done.stderr.splitlines()[0]
+    assert re.fullmatch(r"worker: [A-Za-z.*]+: .*unknownField.*", first), done.stderr
 
 
 def http(method: str, url: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
@@ -313,3 +321,105 @@ def test_invoke_reports_only_the_bad_record(
     event_file.write_text(json.dumps(event))
     response, _ = make_invoke(every_kind_project, aws_env, f"FN={name}", f"EVENT={event_file}")
     assert response == {"batchItemFailures": [{"itemIdentifier": bad_id}]}
+
+
+def sh_blocks(markdown: str, after: str) -> list[list[str]]:
+    """The command lines of the ```sh blocks that follow the line `after` in its section."""
+    section = markdown.split(after, 1)[1].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, flags=re.S)
+    return [[line for line in block.splitlines() if line.strip()] for block in blocks]
+
+
+def clean_env() -> dict[str, str]:
+    """A shell with only the README's prerequisites: no AWS settings or credentials, no moto."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "VIRTUAL_ENV"}
+
+
+def test_readme_local_run_works_as_written(default_project: Path, tmp_path: Path) -> None:
+    """The README's local run, typed literally: `make dev AWS=local` in one terminal starts a
+    local AWS with the stack's table, then the second terminal's commands create a user, read it
+    back, and invoke the function against the same local AWS."""
+    readme = (default_project / "README.md").read_text()
+    (dev_block, second_terminal) = sh_blocks(readme, "## Run locally")[:2]
+    assert dev_block == ["make dev AWS=local"]
+    for port in (3000, 4566):
+        assert port_is_free(port), f"127.0.0.1:{port} is taken: the README's commands need it"
+    env = clean_env()
+    with (tmp_path / "dev.log").open("w") as log:
+        dev = subprocess.Popen(
+            ["bash", "-c", dev_block[0]],
+            cwd=default_project,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for_port(3000, dev, timeout=900)
+        outputs = []
+        for line in second_terminal:
+            done = subprocess.run(
+                ["bash", "-c", line], cwd=default_project, env=env, capture_output=True, text=True, timeout=600
+            )
+            assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
+            outputs.append(json.loads(done.stdout))
+    finally:
+        os.killpg(dev.pid, signal.SIGINT)
+        dev.wait(timeout=60)
+    created, found, invoked = outputs
+    assert created["email"] == "ada@example.com" and created["id"], created
+    assert [user["id"] for user in found["items"]] == [created["id"]]
+    assert invoked["statusCode"] == 200, invoked
+    assert [user["id"] for user in json.loads(invoked["body"])["items"]] == [created["id"]]
+    assert port_is_free(4566), "the local AWS outlived make dev"
+
+
+def test_debug_runs_the_function_under_delve(default_project: Path, aws_env: dict[str, str], tmp_path: Path) -> None:
+    """`make debug` waits for a debugger on DEBUG_PORT; once one attaches and continues, the
+    invocation completes with the same response as `make invoke`."""
+    port = free_port()
+    with (tmp_path / "debug.out").open("w") as out, (tmp_path / "debug.err").open("w") as err:
+        debug = subprocess.Popen(
+            [
+                "make",
+                "--no-print-directory",
+                "debug",
+                "FN=api",
+                f"DEBUG_PORT={port}",
+                f"EVENT={default_project}/events/api/list-users.json",
+            ],
+            cwd=default_project,
+            env=aws_env,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+    try:
+        wait_for_port(port, debug, timeout=600)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+            # Delve's JSON-RPC API, as an IDE speaks it: continue until the invocation is done.
+            request = {"method": "RPCServer.Command", "params": [{"name": "continue"}], "id": 1}
+            client.sendall(json.dumps(request).encode())
+            assert debug.wait(timeout=120) == 0, (tmp_path / "debug.err").read_text()
+    finally:
+        if debug.poll() is None:
+            os.killpg(debug.pid, signal.SIGKILL)
+    response = json.loads((tmp_path / "debug.out").read_text())
+    assert response["statusCode"] == 200, response
+    assert "items" in json.loads(response["body"])
+
+
+def test_dev_rebuilds_and_restarts_on_save(copie: Any, tmp_path: Path) -> None:
+    """Edit a handler while `make dev` runs: it says so on stderr and serves the new code."""
+    project = generate(copie, functions=[{"name": "hello", "event": "apigw-http"}], aws_services=[], example_crud=False)
+    log_file = tmp_path / "dev.log"
+    with dev_server(project, moto_env("http://127.0.0.1:9"), log_file) as port:
+        url = f"http://127.0.0.1:{port}/hello"
+        assert http("POST", url, b'{"name":"Gopher"}') == (200, {"message": "Hello, Gopher!"})
+        handler = project / "internal/handler/hello.go"
+        handler.write_text(handler.read_text().replace('"Hello, " + name', '"Howdy, " + name'))
+        deadline = time.monotonic() + 120
+        while "rebuilt" not in log_file.read_text():
+            assert time.monotonic() < deadline, log_file.read_text()
+            time.sleep(0.2)
+        assert http("POST", url, b'{"name":"Gopher"}') == (200, {"message": "Howdy, Gopher!"})

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -23,30 +24,50 @@ import (
 // maxPayload is Lambda's limit for a synchronous request payload.
 const maxPayload = 6 * 1024 * 1024
 
-// serve runs every HTTP function under its own emulator and serves each on its own port, the
-// way each gets its own API in AWS, until ctx is canceled (Ctrl-C).
-func serve(ctx context.Context, rie, bootstrapDir string, firstPort int) error {
-	var servers []*http.Server
-	var emulators []*emulator
+// serve runs every HTTP function and serves each on its own port, the way each gets its own
+// API in AWS, until ctx is canceled (Ctrl-C). With watch, it rebuilds and restarts them when
+// their sources change.
+func serve(ctx context.Context, opts options, bootstrapDir string, firstPort int, watch bool) error {
+	mode, err := resolveRuntime(opts.runtime, opts.rie)
+	if err != nil {
+		return err
+	}
+	var aws *localAWS
+	if opts.localAWS != "" {
+		if aws, err = startLocalAWS(ctx, opts.localAWS, os.Stderr, localAWSWait); err != nil {
+			return err
+		}
+		defer aws.stop()
+		fmt.Fprintln(os.Stderr, aws.describe())
+	}
+	out := &output{logs: os.Stderr, reports: os.Stderr, verbose: opts.verbose}
+	var functionsServed []served
 	defer func() {
-		for _, e := range emulators {
-			e.stop()
+		for _, s := range functionsServed {
+			s.run.stop()
 		}
 	}()
+	var servers []*http.Server
 	port := firstPort
 	for _, fn := range functions {
 		if len(fn.routes) == 0 {
 			continue // not an HTTP function: use make invoke
 		}
-		e, err := startEmulator(ctx, rie, filepath.Join(bootstrapDir, fn.name, "bootstrap"), fn.name, os.Stderr)
+		cfg, err := configure(fn, filepath.Join(bootstrapDir, fn.name, "bootstrap"), opts, aws)
 		if err != nil {
 			return err
 		}
-		emulators = append(emulators, e)
+		run := newRunner(mode, opts.rie, cfg, out)
+		functionsServed = append(functionsServed, served{fn: fn, bootstrap: cfg.bootstrap, run: run})
 		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+		invoke := func(_ context.Context, event []byte) ([]byte, error) {
+			// An invocation runs to its end even when the client goes away, as in Lambda;
+			// Ctrl-C (ctx) ends it.
+			return run.invoke(ctx, event)
+		}
 		srv := &http.Server{
 			Addr:              addr,
-			Handler:           &gateway{fn: fn, invoke: e.invoke},
+			Handler:           &gateway{fn: fn, invoke: invoke, log: os.Stderr},
 			ReadHeaderTimeout: 10 * time.Second,
 		}
 		listener, err := net.Listen("tcp", addr)
@@ -61,8 +82,24 @@ func serve(ctx context.Context, rie, bootstrapDir string, firstPort int) error {
 	if len(servers) == 0 {
 		return errors.New("this project has no HTTP functions; use make invoke")
 	}
+	fmt.Fprintln(os.Stderr, describeRuntime(mode)+"; each starts on its first request")
+
+	var watching sync.WaitGroup
+	if watch {
+		if root, err := moduleRoot(); err != nil {
+			fmt.Fprintln(os.Stderr, "not watching the sources:", err)
+		} else {
+			watching.Go(func() {
+				watchSources(ctx, root, watchInterval, func(changed []string) {
+					rebuild(ctx, root, functionsServed, changed, os.Stderr)
+				})
+			})
+			fmt.Fprintln(os.Stderr, "watching the Go sources: a saved change rebuilds and restarts the functions")
+		}
+	}
 	fmt.Fprintln(os.Stderr, "serving; press Ctrl-C to stop")
 	<-ctx.Done()
+	watching.Wait()
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	for _, srv := range servers {
@@ -103,7 +140,8 @@ var frontEnds = map[string]frontEnd{
 // request in, the kind's Lambda event out, and its response back.
 type gateway struct {
 	fn     function
-	invoke func(ctx context.Context, event []byte) ([]byte, error) // the emulator's, or a test's
+	invoke func(ctx context.Context, event []byte) ([]byte, error) // the runner's, or a test's
+	log    io.Writer                                               // failed invocations, one line each
 }
 
 func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -137,6 +175,10 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if payload, err = g.invoke(r.Context(), payload); err != nil {
+		// As make invoke puts it: "<fn>: <errorType>: <errorMessage>", and the request.
+		if g.log != nil {
+			_, _ = fmt.Fprintf(g.log, "%s: %v (%s %s)\n", g.fn.name, err, r.Method, r.URL.Path)
+		}
 		writeJSONError(w, http.StatusBadGateway, err.Error())
 		return
 	}
@@ -332,10 +374,11 @@ func writeResponse(w http.ResponseWriter, resp httpResponse) {
 	_, _ = w.Write(body)
 }
 
+// writeJSONError answers with the body the generated handlers use for errors, {"error": ...}.
 func writeJSONError(w http.ResponseWriter, status int, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]string{"message": message})
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": message})
 }
 
 func sourceIP(remoteAddr string) string {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -92,7 +93,7 @@ func TestGatewayAnswersLikeAPIGatewayWhenTheFunctionCannot(t *testing.T) {
 	}{
 		{"unknown path", http.MethodGet, "/nowhere", nil, http.StatusNotFound},
 		{"wrong method", http.MethodDelete, "/users", nil, http.StatusMethodNotAllowed},
-		{"emulator failure", http.MethodGet, "/users/1", func(events.APIGatewayProxyRequest) (any, error) {
+		{"runner failure", http.MethodGet, "/users/1", func(events.APIGatewayProxyRequest) (any, error) {
 			return nil, errors.New("emulator down")
 		}, http.StatusBadGateway},
 		{"not a proxy response", http.MethodGet, "/users/1", func(events.APIGatewayProxyRequest) (any, error) {
@@ -107,9 +108,24 @@ func TestGatewayAnswersLikeAPIGatewayWhenTheFunctionCannot(t *testing.T) {
 			assert.Equal(t, tt.status, rec.Code)
 			var body map[string]string
 			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
-			assert.NotEmpty(t, body["message"])
+			assert.NotEmpty(t, body["error"], "the handlers' error shape: {\"error\": ...}")
 		})
 	}
+}
+
+func TestGatewaySaysWhyAnInvocationFailed(t *testing.T) {
+	g, _ := gatewayFor(func(events.APIGatewayProxyRequest) (any, error) {
+		return nil, &invocationError{Type: "Sandbox.Timedout", Message: "Task timed out after 30.00 seconds"}
+	})
+	var log bytes.Buffer
+	g.log = &log
+	rec := httptest.NewRecorder()
+
+	g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/users/1", nil))
+
+	assert.Equal(t, http.StatusBadGateway, rec.Code)
+	assert.JSONEq(t, `{"error":"Sandbox.Timedout: Task timed out after 30.00 seconds"}`, rec.Body.String())
+	assert.Equal(t, "api: Sandbox.Timedout: Task timed out after 30.00 seconds (GET /users/1)\n", log.String())
 }
 
 // kindGateway returns a gateway for a function of kind serving /hello and /items/{id}, whose

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -9,26 +8,89 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"os/exec"
-	"strings"
+	"strconv"
+	"sync"
+	"syscall"
 	"time"
 )
 
-// emulator is one aws-lambda-rie process running one function's bootstrap, bound to loopback.
+// emulator runs a function under the AWS Lambda Runtime Interface Emulator (aws-lambda-rie),
+// AWS's own Runtime API, on loopback. It runs on Linux only.
 type emulator struct {
-	cmd     *exec.Cmd
-	url     string      // invocation endpoint
-	reports chan string // the emulator's REPORT line after each invocation
-	done    chan struct{}
+	rie string
+	cfg functionConfig
+	out *output
+
+	mu   sync.Mutex // one invocation at a time: the emulator refuses a second one
+	proc *rieProcess
 }
 
-// startEmulator starts the emulator for bootstrap and waits until it accepts invocations. The
-// function's and the emulator's output goes to logs, one line at a time.
-func startEmulator(ctx context.Context, rie, bootstrap, name string, logs io.Writer) (*emulator, error) {
-	if _, err := os.Stat(bootstrap); err != nil { //nolint:gosec // G703: the path comes from the Makefile.
-		return nil, fmt.Errorf("function %s: %w (build it first)", name, err)
+// rieProcess is one emulator process; it starts the bootstrap on its first invocation.
+type rieProcess struct {
+	cmd    *exec.Cmd
+	url    string // invocation endpoint
+	logs   *lineWriter
+	exited chan struct{}
+}
+
+func (e *emulator) invoke(ctx context.Context, event []byte) ([]byte, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.proc == nil {
+		p, err := startEmulator(ctx, e.rie, e.cfg, e.out)
+		if err != nil {
+			return nil, err
+		}
+		e.proc = p
 	}
+	e.proc.logs.resetReason()
+	status, body, err := e.proc.post(ctx, event, e.cfg.timeout)
+	switch {
+	case err != nil:
+		e.discard()
+		return nil, err
+	case status == http.StatusOK && bytes.HasPrefix(body, []byte("Task timed out after ")):
+		// The emulator has reset the runtime; a fresh emulator makes the next one a cold start.
+		e.discard()
+		return nil, &invocationError{Type: "Sandbox.Timedout", Message: string(body)}
+	case status == http.StatusOK:
+		if failed, ok := asFunctionError(body); ok {
+			return nil, failed
+		}
+		return body, nil
+	case status == http.StatusBadGateway:
+		// The runtime exited (init failure, crash); its last words are in the output, which is
+		// complete once the emulator has stopped.
+		logs := e.proc.logs
+		e.discard()
+		reason, exit := logs.failure()
+		failed := exitError(first(exit, "exit status unknown"), reason)
+		if reported, ok := asFunctionError(body); ok && reported.Type != "Runtime.ExitError" {
+			failed = reported
+		}
+		return nil, failed
+	default:
+		e.discard()
+		return nil, fmt.Errorf("function %s: the emulator answered %d: %s", e.cfg.name, status, bytes.TrimSpace(body))
+	}
+}
+
+func (e *emulator) stop() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.discard()
+}
+
+func (e *emulator) discard() {
+	if e.proc != nil {
+		e.proc.stop()
+		e.proc = nil
+	}
+}
+
+// startEmulator starts the emulator for cfg's bootstrap and waits until it accepts invocations.
+func startEmulator(ctx context.Context, rie string, cfg functionConfig, out *output) (*rieProcess, error) {
 	apiAddr, err := freeLoopbackAddr()
 	if err != nil {
 		return nil, err
@@ -38,93 +100,62 @@ func startEmulator(ctx context.Context, rie, bootstrap, name string, logs io.Wri
 		return nil, err
 	}
 	//nolint:gosec // G204: the emulator and bootstrap paths come from the Makefile, not from input.
-	cmd := exec.CommandContext(ctx, rie,
+	cmd := exec.Command(rie,
 		"--runtime-interface-emulator-address", apiAddr,
 		"--runtime-api-address", runtimeAddr,
-		bootstrap)
-	cmd.Env = append(os.Environ(), "AWS_LAMBDA_FUNCTION_NAME="+name)
-	output, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	cmd.Stderr = cmd.Stdout
+		cfg.bootstrap)
+	// The emulator passes its environment on to the function; it reads the timeout (whole
+	// seconds) and the memory size itself.
+	cmd.Env = append(lambdaEnv(cfg), "AWS_LAMBDA_FUNCTION_TIMEOUT="+strconv.Itoa(int((cfg.timeout+time.Second-1)/time.Second)))
+	logs := &lineWriter{out: out, emulator: true}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	cmd.WaitDelay = time.Second
+	ownProcessGroup(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", rie, err)
 	}
-	e := &emulator{
-		cmd:     cmd,
-		url:     "http://" + apiAddr + "/2015-03-31/functions/function/invocations",
-		reports: make(chan string, 16),
-		done:    make(chan struct{}),
+	p := &rieProcess{
+		cmd:    cmd,
+		url:    "http://" + apiAddr + "/2015-03-31/functions/function/invocations",
+		logs:   logs,
+		exited: make(chan struct{}),
 	}
-	go e.copyLogs(output, logs)
-	if err := waitForListener(ctx, apiAddr, e.done); err != nil {
-		e.stop()
-		return nil, fmt.Errorf("function %s: emulator did not start: %w", name, err)
-	}
-	return e, nil
-}
-
-func (e *emulator) copyLogs(output io.Reader, logs io.Writer) {
-	defer close(e.done)
-	lines := bufio.NewScanner(output)
-	lines.Buffer(make([]byte, 64*1024), 1024*1024)
-	for lines.Scan() {
-		line := lines.Text()
-		_, _ = fmt.Fprintln(logs, line)
-		if strings.HasPrefix(line, "REPORT ") {
-			select {
-			case e.reports <- line:
-			default: // nobody is waiting for it
-			}
+	go func() {
+		_ = cmd.Wait()
+		logs.flush()
+		close(p.exited)
+	}()
+	if err := waitForListener(ctx, apiAddr, p.exited); err != nil {
+		p.stop()
+		if said := logs.emulatorSaid(); said != "" {
+			err = fmt.Errorf("%w; it said: %s", err, said)
 		}
+		return nil, fmt.Errorf("function %s: the emulator did not start: %w", cfg.name, err)
 	}
+	return p, nil
 }
 
-// invoke sends one event and returns the function's response payload.
-func (e *emulator) invoke(ctx context.Context, event []byte) ([]byte, error) {
-	// G704: e.url is the emulator's loopback address, chosen by startEmulator.
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, bytes.NewReader(event)) //nolint:gosec // see above
-
+// post sends one event. The emulator enforces the timeout itself; the client's own limit is a
+// backstop in case it never answers.
+func (p *rieProcess) post(ctx context.Context, event []byte, timeout time.Duration) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(event))
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
-	resp, err := http.DefaultClient.Do(req) //nolint:gosec // G704: see above.
+	client := &http.Client{Timeout: timeout + 10*time.Second}
+	resp, err := client.Do(req)
 	if err != nil {
-		return nil, err
+		return 0, nil, err
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("the function failed (%s; its output is above) %s", resp.Status, body)
-	}
-	return body, nil
+	return resp.StatusCode, body, err
 }
 
-// report waits briefly for the REPORT line (durations, memory) of the last invocation.
-func (e *emulator) report() string {
-	select {
-	case line := <-e.reports:
-		return line
-	case <-time.After(2 * time.Second):
-		return ""
-	}
-}
-
-func (e *emulator) stop() {
-	if e.cmd.Process == nil {
-		return
-	}
-	_ = e.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-e.done:
-	case <-time.After(3 * time.Second):
-		_ = e.cmd.Process.Kill()
-	}
-	_ = e.cmd.Wait()
+// stop asks the emulator to shut down, which gives the function its SIGTERM and grace period
+// when it registered an extension, and kills what is left after 3 s.
+func (p *rieProcess) stop() {
+	endGroup(p.cmd, p.exited, syscall.SIGINT, 3*time.Second)
 }
 
 func freeLoopbackAddr() (string, error) {
@@ -146,7 +177,7 @@ func waitForListener(ctx context.Context, addr string, exited <-chan struct{}) e
 		}
 		select {
 		case <-exited:
-			return errors.New("the emulator exited (see its output above)")
+			return errors.New("the emulator exited")
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(20 * time.Millisecond):

@@ -61,5 +61,8 @@ func TestFunctionsTableMatchesTheProject(t *testing.T) {
 		assert.False(t, seen[fn.name], "duplicate function %s", fn.name)
 		seen[fn.name] = true
 		assert.DirExists(t, "../../cmd/"+fn.name)
+		assert.Positive(t, fn.memory, "%s: memory (MB) as deployed", fn.name)
+		assert.Positive(t, fn.timeout, "%s: timeout (s) as deployed", fn.name)
+		assert.Regexp(t, `^[A-Z][A-Za-z0-9]*Function$`, fn.cdkID, "%s: its CDK construct id", fn.name)
 	}
 }

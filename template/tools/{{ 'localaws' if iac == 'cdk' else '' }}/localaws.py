@@ -662,19 +662,19 @@ def start_moto(address: ipaddress.IPv4Address | ipaddress.IPv6Address, port: int
 
 
 def interrupt(signum: int, frame: Any) -> None:
-    """SIGINT (Ctrl-C) and SIGTERM stop the server."""
+    """The first SIGINT (Ctrl-C) or SIGTERM stops the server. Later ones are ignored, so that at
+    most one KeyboardInterrupt is ever raised and stopping is never interrupted."""
+    ignore_signals()
     raise KeyboardInterrupt
 
 
-def serve_until_stopped(server: Any) -> None:
-    """Serves until stdin reaches EOF (the Go runner exited) or SIGINT/SIGTERM arrives (Ctrl-C)."""
+def wait_for_eof() -> None:
+    """Returns when stdin reaches EOF (the Go runner exited); a signal interrupts it."""
     try:
         while os.read(0, 65536):
             pass
-    except (KeyboardInterrupt, OSError):
+    except OSError:
         pass
-    ignore_signals()
-    server.stop()
 
 
 def ignore_signals() -> None:
@@ -752,12 +752,18 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"the local AWS failed: {error}", server)
     except KeyboardInterrupt:
         return fail("interrupted", server)
-    print(json.dumps({"endpoint": endpoint, "region": region, "functions": functions}), flush=True)
-    resources = ", ".join(f"{item.kind} {item.name}" for item in created) or "no resources"
-    print(f"local AWS on {endpoint} ({'started' if server else 'reused'}): {resources}", file=sys.stderr, flush=True)
-    if server is not None:
-        serve_until_stopped(server)
+    try:
+        print(json.dumps({"endpoint": endpoint, "region": region, "functions": functions}), flush=True)
+        resources = ", ".join(f"{item.kind} {item.name}" for item in created) or "no resources"
+        how = "started" if server else "reused"
+        print(f"local AWS on {endpoint} ({how}): {resources}", file=sys.stderr, flush=True)
+        if server is not None:
+            wait_for_eof()
+    except KeyboardInterrupt:
+        pass
     ignore_signals()
+    if server is not None:
+        server.stop()
     return 0
 
 
