@@ -34,6 +34,7 @@ if _PACKAGE not in sys.modules:
 _plan = importlib.import_module(f"{_PACKAGE}.plan")
 _validators = importlib.import_module(f"{_PACKAGE}.validators")
 _literals = importlib.import_module(f"{_PACKAGE}.literals")
+_answers = importlib.import_module(f"{_PACKAGE}.answers")
 
 
 class ContextUpdater(ContextHook):
@@ -46,7 +47,8 @@ class ContextUpdater(ContextHook):
 
 
 class TemplateFilters(Extension):
-    """Validators (for copier.yml), the functions default and the TypeScript literal filter."""
+    """Validators (for copier.yml), the functions default, the TypeScript literal filter and the
+    answers file's resolvable source path."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
@@ -54,3 +56,4 @@ class TemplateFilters(Extension):
         environment.filters["default_functions"] = _plan.default_functions
         environment.filters["function_kinds"] = _plan.function_kinds
         environment.filters["ts"] = _literals.ts_literal
+        environment.filters["resolvable_source"] = _answers.resolvable_source

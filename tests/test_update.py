@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,23 @@ def test_update_can_add_functions_of_new_kinds(copie: Any, template_releases: Pa
     run(project, "go", "mod", "tidy")
     run(project, "go", "vet", "./...")
     run(project, "go", "test", "-count=1", "./internal/...")
+
+
+def test_a_project_copied_from_a_relative_path_updates_from_inside(template_releases: Path, tmp_path: Path) -> None:
+    """Copier stores the source path as typed; the answers file makes a relative one absolute, so
+    `copier update` works from the project's own directory, not only from where it was copied."""
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    relative = Path("..") / template_releases.name
+    copier_cli = str(Path(sys.executable).with_name("copier"))
+    run(workdir, copier_cli, "copy", "--trust", "--defaults", "-r", "0.1.0", "-d", "run_go_tasks=false",
+        str(relative), "svc")  # fmt: skip
+    project = workdir / "svc"
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_src_path"] == str(template_releases)
+    git(project, "init", "--quiet", "--initial-branch=main")
+    commit_all(project, "generated from 0.1.0")
+
+    run(project, copier_cli, "update", "--trust", "--defaults", "-d", "run_go_tasks=false")
+
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.2.0"
+    assert TEMPLATE_IMPROVEMENT.strip() in (project / "README.md").read_text()
