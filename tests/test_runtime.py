@@ -356,12 +356,20 @@ def test_readme_local_run_works_as_written(default_project: Path, tmp_path: Path
         )
     try:
         wait_for_port(3000, dev, timeout=900)
+        # As a user waits for "serving": the first request only once the function answers.
+        deadline = time.monotonic() + 120
+        while http("GET", "http://127.0.0.1:3000/users")[0] != 200:
+            assert time.monotonic() < deadline, (tmp_path / "dev.log").read_text()
+            time.sleep(0.5)
         outputs = []
         for line in second_terminal:
             done = subprocess.run(
                 ["bash", "-c", line], cwd=default_project, env=env, capture_output=True, text=True, timeout=600
             )
             assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
+            assert done.stdout.strip(), (
+                f"{line}: no output\n{done.stderr}\nmake dev:\n{(tmp_path / 'dev.log').read_text()}"
+            )
             outputs.append(json.loads(done.stdout))
     finally:
         os.killpg(dev.pid, signal.SIGINT)
