@@ -331,8 +331,11 @@ def sh_blocks(markdown: str, after: str) -> list[list[str]]:
 
 
 def clean_env() -> dict[str, str]:
-    """A shell with only the README's prerequisites: no AWS settings or credentials, no moto."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "VIRTUAL_ENV"}
+    """A user's terminal with only the README's prerequisites: no AWS settings or credentials, no
+    moto, and not inside a make (the template's own `make test` would make every make a sub-make
+    that prints "Entering directory" around the output)."""
+    inherited = {"VIRTUAL_ENV", "MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"}
+    return {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k not in inherited}
 
 
 def test_readme_local_run_works_as_written(default_project: Path, tmp_path: Path) -> None:
