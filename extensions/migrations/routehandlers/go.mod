@@ -1,0 +1,3 @@
+module routehandlers
+
+go 1.22

@@ -1,0 +1,95 @@
+"""Copier migrations (copier.yml `_migrations`, code in extensions/migrations/): every Breaking
+release has one, each names a script that exists and says what it does, and the Go rewriter of
+0.2.0 passes its own tests and lints. The update tiers (test_update*.py) run them for real."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.version import Version
+
+from .conftest import ROOT, require_tool, run
+
+MIGRATIONS = ROOT / "extensions/migrations"
+ROUTE_HANDLERS = MIGRATIONS / "route_handlers.py"
+
+
+def versioned_migrations() -> list[dict[str, object]]:
+    settings = yaml.safe_load((ROOT / "copier.yml").read_text())
+    return [m for m in settings["_migrations"] if isinstance(m, dict) and "version" in m]
+
+
+def breaking_releases() -> list[str]:
+    """The versions whose CHANGELOG.md section has a ### Breaking part."""
+    sections = re.split(r"^## ", (ROOT / "CHANGELOG.md").read_text(), flags=re.MULTILINE)[1:]
+    return [
+        re.match(r"\[([^\]]+)\]", s).group(1)
+        for s in sections
+        if "\n### Breaking\n" in s and not s.startswith("[Unreleased]")
+    ]
+
+
+def script_of(migration: dict[str, object]) -> Path:
+    command = migration["command"]
+    assert isinstance(command, list), migration
+    script = str(command[-1]).replace("{{ _copier_conf.src_path }}", str(ROOT))
+    return Path(script)
+
+
+@pytest.mark.unit
+def test_every_breaking_release_has_a_migration() -> None:
+    versions = [str(m["version"]) for m in versioned_migrations()]
+    assert breaking_releases(), "CHANGELOG.md has no Breaking release: this test would prove nothing"
+    for release in breaking_releases():
+        assert release in versions, f"CHANGELOG.md {release} is Breaking but copier.yml has no migration for it"
+    assert versions == sorted(versions, key=Version), "Copier runs migrations in file order: keep them ascending"
+
+
+@pytest.mark.unit
+def test_every_migration_script_exists_and_says_what_it_does() -> None:
+    settings = yaml.safe_load((ROOT / "copier.yml").read_text())
+    for migration in settings["_migrations"]:
+        script = script_of(migration)
+        assert script.is_file(), f"{migration} names a missing script"
+        docstring = script.read_text().split('"""')[1]
+        assert docstring.strip().splitlines()[0].endswith("."), f"{script.name}: first docstring line is its summary"
+
+
+@pytest.mark.unit
+def test_route_handlers_skips_a_directory_without_go_mod(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROUTE_HANDLERS)], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+@pytest.mark.unit
+def test_route_handlers_without_go_says_what_to_do_and_lets_the_update_finish(tmp_path: Path) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/svc\n")
+    done = subprocess.run(
+        [sys.executable, str(ROUTE_HANDLERS)],
+        cwd=tmp_path,
+        env={"PATH": str(tmp_path / "empty")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert "go is not on PATH" in done.stderr and "0.2.0 Breaking" in done.stderr
+
+
+@pytest.mark.go
+def test_route_handler_rewriter_passes_its_tests() -> None:
+    run(MIGRATIONS / "routehandlers", "go", "vet", "./...")
+    run(MIGRATIONS / "routehandlers", "go", "test", "-count=1", "./...")
+    assert not run(MIGRATIONS / "routehandlers", "gofmt", "-l", ".").strip()
+
+
+@pytest.mark.gates
+def test_route_handler_rewriter_is_golangci_lint_clean() -> None:
+    run(MIGRATIONS / "routehandlers", require_tool("golangci-lint"), "run", "./...")
