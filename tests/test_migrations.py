@@ -93,3 +93,20 @@ def test_route_handler_rewriter_passes_its_tests() -> None:
 @pytest.mark.gates
 def test_route_handler_rewriter_is_golangci_lint_clean() -> None:
     run(MIGRATIONS / "routehandlers", require_tool("golangci-lint"), "run", "./...")
+
+
+@pytest.mark.unit
+def test_replaced_answers_names_the_answer_and_the_rule_it_broke() -> None:
+    sys.path.insert(0, str(MIGRATIONS))
+    try:
+        import replaced_answers
+    finally:
+        sys.path.remove(str(MIGRATIONS))
+    questions = yaml.safe_load((ROOT / "copier.yml").read_text())
+    old = {"functions": [{"name": "helpers", "event": "apigw-rest"}], "runtime": "provided.al1", "ci": True}
+    new = {"functions": [{"name": "api", "event": "apigw-rest"}], "runtime": "provided.al2023", "ci": True}
+    found = dict(replaced_answers.replaced_answers(old, {**new, "aws_services": ["dynamodb"]}, questions))
+    assert set(found) == {"functions", "runtime"}
+    assert "helpers" in found["functions"]
+    assert found["runtime"].startswith("provided.al1 is not one of provided.al2023")
+    assert replaced_answers.replaced_answers(new, new, questions) == []
