@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -23,6 +24,7 @@ func APIGatewayProxy(h Handler) func(context.Context, events.APIGatewayProxyRequ
 			Method:          in.HTTPMethod,
 			Route:           in.Resource,
 			Path:            in.Path,
+			URLPath:         cmp.Or(in.RequestContext.Path, in.Path),
 			PathParameters:  in.PathParameters,
 			Query:           singleValues(in.QueryStringParameters, in.MultiValueQueryStringParameters),
 			Headers:         lowerKeys(singleValues(in.Headers, in.MultiValueHeaders)),
@@ -43,6 +45,7 @@ func APIGatewayV2HTTP(h Handler) func(context.Context, events.APIGatewayV2HTTPRe
 			Method:          in.RequestContext.HTTP.Method,
 			Route:           route,
 			Path:            in.RawPath,
+			URLPath:         in.RawPath,
 			PathParameters:  in.PathParameters,
 			Query:           in.QueryStringParameters,
 			Headers:         withCookies(lowerKeys(in.Headers), in.Cookies),
@@ -67,6 +70,7 @@ func ALBTargetGroup(h Handler) func(context.Context, events.ALBTargetGroupReques
 		resp, err := h(ctx, Request{
 			Method:          in.HTTPMethod,
 			Path:            in.Path,
+			URLPath:         in.Path,
 			Query:           query,
 			Headers:         lowerKeys(singleValues(in.Headers, in.MultiValueHeaders)),
 			Body:            in.Body,
@@ -98,6 +102,7 @@ func LambdaFunctionURL(h Handler) func(context.Context, events.LambdaFunctionURL
 		resp, err := h(ctx, Request{
 			Method:          in.RequestContext.HTTP.Method,
 			Path:            in.RawPath,
+			URLPath:         in.RawPath,
 			Query:           in.QueryStringParameters,
 			Headers:         withCookies(lowerKeys(in.Headers), in.Cookies),
 			Body:            in.Body,

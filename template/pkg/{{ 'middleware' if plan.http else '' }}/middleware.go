@@ -21,7 +21,11 @@ type Request struct {
 	// (ALB, function URL, an HTTP API's $default route).
 	Route string
 	// Path is the request path, as sent.
-	Path           string
+	Path string
+	// URLPath is the path of the URL the client called. Behind a REST API it
+	// keeps the stage ("/prod/users") or a custom domain's base path, which
+	// API Gateway strips from Path: build Location headers and links from it.
+	URLPath        string
 	PathParameters map[string]string
 	// Query holds one value per query parameter, decoded.
 	Query map[string]string
