@@ -42,11 +42,12 @@ def test_template_workflows_pass_actionlint() -> None:
 @pytest.mark.parametrize(
     ("answers", "expected"),
     [
-        ({}, ["ci.yml", "deploy.yml"]),
-        ({"iac": "none"}, ["ci.yml"]),
+        ({}, ["ci.yml", "deploy.yml", "template-update.yml"]),
+        ({"iac": "none"}, ["ci.yml", "template-update.yml"]),
+        ({"update_workflow": False}, ["ci.yml", "deploy.yml"]),
         ({"ci": False}, []),
     ],
-    ids=["default", "no-iac", "no-ci"],
+    ids=["default", "no-iac", "no-update-workflow", "no-ci"],
 )
 def test_generated_workflows_pass_actionlint(copie: Any, answers: dict[str, Any], expected: list[str]) -> None:
     project = render(copie, **answers)
@@ -86,6 +87,25 @@ def test_workflows_pin_current_actions_by_commit(copie: Any, answers: dict[str, 
                 assert str(step["with"]["node-version"]) in SUPPORTED_NODE, where
     ci = (project / ".github/workflows/ci.yml").read_text().splitlines()[0]
     assert f"race tests and {answers.get('architecture', 'arm64')} builds" in ci
+
+
+def test_template_update_workflow_runs_weekly_with_least_privilege(copie: Any) -> None:
+    """Weekly and on demand; the workflow may read, only its job may push a branch and open a
+    pull request; the pull request carries the update's summary, its title the new version."""
+    project = render(copie)
+    workflow = yaml.safe_load((project / ".github/workflows/template-update.yml").read_text())
+    assert workflow[True] == {"schedule": [{"cron": "0 6 * * 1"}], "workflow_dispatch": None}  # YAML 1.1: on
+    assert workflow["permissions"] == {"contents": "read"}
+    job = workflow["jobs"]["update"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    update = next(step for step in job["steps"] if step.get("id") == "update")
+    assert update["shell"] == "bash"
+    assert "make update ARGS=--defaults" in update["run"]
+    pull_request = job["steps"][-1]
+    assert pull_request["uses"].startswith("peter-evans/create-pull-request@")
+    assert pull_request["with"]["body-path"] == "${{ runner.temp }}/summary.md"
+    assert pull_request["with"]["token"] == "${{ secrets.TEMPLATE_UPDATE_TOKEN || github.token }}"
+    assert pull_request["with"]["title"] == "Update from the template to ${{ steps.update.outputs.version }}"
 
 
 def test_deploy_uses_oidc_and_a_protected_environment(copie: Any) -> None:

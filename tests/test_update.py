@@ -152,3 +152,30 @@ def test_a_project_copied_from_a_relative_path_updates_from_inside(template_rele
 
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "0.2.0"
     assert TEMPLATE_IMPROVEMENT.strip() in (project / "README.md").read_text()
+
+
+def test_the_template_update_workflow_s_update_step_writes_the_summary_for_the_pull_request(
+    copie: Any, template_releases: Path, tmp_path: Path
+) -> None:
+    """The generated workflow's update step, run as GitHub runs it (bash -eo pipefail, its
+    RUNNER_TEMP, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files), updates the project and leaves the
+    pull request's body and title: the update's summary and the new version."""
+    project = copy_release_0_1_0(copie, template_releases)
+    workflow = yaml.safe_load((project / ".github/workflows/template-update.yml").read_text())
+    step = next(step for step in workflow["jobs"]["update"]["steps"] if step.get("id") == "update")
+    runner = {name: tmp_path / name for name in ("temp", "output", "step-summary")}
+    runner["temp"].mkdir()
+    copier_bin = str(Path(sys.executable).parent)
+
+    run(
+        project, "bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"],
+        PATH=f"{copier_bin}:{local.env['PATH']}", RUNNER_TEMP=str(runner["temp"]),
+        GITHUB_OUTPUT=str(runner["output"]), GITHUB_STEP_SUMMARY=str(runner["step-summary"]),
+    )  # fmt: skip
+
+    body = (runner["temp"] / "summary.md").read_text().splitlines()
+    assert body[:3] == ["```text", "=== Template update summary ===", "Updated from 0.1.0 to 0.2.0."], body
+    assert body[-1] == "```"
+    assert runner["step-summary"].read_text().splitlines() == body
+    assert runner["output"].read_text() == "version=0.2.0\n"
+    assert TEMPLATE_IMPROVEMENT.strip() in (project / "README.md").read_text()
