@@ -23,6 +23,33 @@ class Route:
 
 
 @dataclass(frozen=True)
+class Concurrency:
+    """How many records of one batch a function processes at once, for kinds whose records are
+    independent (SQS standard queues); a function's ``concurrency`` answer overrides the default.
+
+    The default follows the memory, since Lambda gives a function CPU in proportion to it: one
+    worker per ``mb_per_worker`` MB, at least ``minimum`` (so that one slow message does not hold
+    up the batch), at most ``maximum``, the kind's default batch size (more would idle).
+    """
+
+    maximum: int  # the kind's default batch size
+    mb_per_worker: int = 256
+    minimum: int = 2
+
+    def default(self, memory: int) -> int:
+        """The number of workers of a function with ``memory`` MB and no ``concurrency`` answer."""
+        return max(self.minimum, min(self.maximum, memory // self.mb_per_worker))
+
+    @property
+    def rule(self) -> str:
+        """The default's rule in words, for the generated code's comments."""
+        return (
+            f"one worker per {self.mb_per_worker} MB of memory, at least {self.minimum}, "
+            f"at most {self.maximum} (the batch size)"
+        )
+
+
+@dataclass(frozen=True)
 class EventKind:
     """Facts about one event kind; pure data, no templates."""
 
@@ -36,6 +63,15 @@ class EventKind:
     timeout: int = 10  # seconds, when the functions answer gives none
     http: bool = False  # answers HTTP requests (JSON in/out, 4xx on bad input, routing)
     batch: bool = False  # reports failed items (batchItemFailures) instead of failing the batch
+    # Batch kinds run their records in one of two ways (internal/batch), and their handler calls
+    # the matching function; a unit test checks that they agree.
+    # ordered: one at a time, stopping at the first failure (batch.ProcessInOrder). Streams need
+    # it: Lambda resumes a shard from the first failure reported, so a later record processed
+    # anyway would be applied before the failed one, and again after it.
+    ordered: bool = False
+    # concurrency: independent records, several at a time (batch.ProcessConcurrently); allows the
+    # `concurrency` field in the kind's entries of the functions answer.
+    concurrency: Concurrency | None = None
     routes: tuple[Route, ...] = field(default_factory=tuple)  # HTTP kinds: routes and their samples
     samples: tuple[str, ...] = field(default_factory=tuple)  # other kinds: sample events
     # Settings of the kind's trigger in the CDK app (lib/service-config.ts), camelCase as there.
@@ -64,6 +100,7 @@ USERS_ROUTES: tuple[Route, ...] = (
 
 # Batch sources: the seed's event-driven stack, with failures reported per item.
 STREAM_SOURCE = (("batchSize", 100), ("maxBatchingWindowSeconds", 5), ("retryAttempts", 3))
+SQS_BATCH_SIZE = 10  # an SQS event source mapping's default batch size
 
 CATALOGUE: dict[str, EventKind] = {
     kind.key: kind
@@ -139,8 +176,11 @@ CATALOGUE: dict[str, EventKind] = {
             memory=512,
             timeout=50,
             batch=True,
+            # Standard queues: messages are independent. FIFO queues would need ordered=True per
+            # message group; the template creates standard queues only.
+            concurrency=Concurrency(maximum=SQS_BATCH_SIZE),
             samples=("messages.json",),
-            cdk=(("batchSize", 10), ("maxBatchingWindowSeconds", 5), ("maxReceiveCount", 3)),
+            cdk=(("batchSize", SQS_BATCH_SIZE), ("maxBatchingWindowSeconds", 5), ("maxReceiveCount", 3)),
         ),
         EventKind(
             key="dynamodb-stream",
@@ -152,6 +192,7 @@ CATALOGUE: dict[str, EventKind] = {
             memory=512,
             timeout=60,
             batch=True,
+            ordered=True,
             samples=("changes.json",),
             cdk=STREAM_SOURCE,
         ),
@@ -188,6 +229,7 @@ CATALOGUE: dict[str, EventKind] = {
             memory=512,
             timeout=60,
             batch=True,
+            ordered=True,
             samples=("records.json",),
             cdk=STREAM_SOURCE,
         ),

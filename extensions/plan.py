@@ -78,6 +78,17 @@ def function_services(answer: Mapping[str, Any], aws_services: list[str], *, cru
     return [key for key in SERVICES if key in chosen]
 
 
+def function_concurrency(kind: EventKind, answer: Mapping[str, Any], memory: int) -> tuple[int, str]:
+    """How many records of a batch the function processes at once, and why, for the comment on
+    the generated constant: its ``concurrency`` answer, else the catalogue's default for its
+    memory. (0, "") for kinds that process their records in order or handle one event."""
+    if kind.concurrency is None:
+        return 0, ""
+    if answer.get("concurrency") is not None:
+        return int(answer["concurrency"]), "the concurrency of its entry in the functions answer"
+    return kind.concurrency.default(memory), f"the default for {memory} MB: {kind.concurrency.rule}"
+
+
 def function_plan(
     answer: Mapping[str, Any], *, crud: bool, aws_services: list[str], answers: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -90,10 +101,12 @@ def function_plan(
     routes = USERS_ROUTES if crud else kind.routes
     samples = [route.sample for route in routes] if kind.http else list(kind.samples)
     services = function_services(answer, aws_services, crud=crud)
+    memory = int(answer.get("memory") or kind.memory)
+    concurrency, concurrency_reason = function_concurrency(kind, answer, memory)
     return {
         "name": name,
         "event": kind.key,
-        "memory": int(answer.get("memory") or kind.memory),
+        "memory": memory,
         "timeout": int(answer.get("timeout") or kind.timeout),
         "crud": crud,
         "services": [vars(SERVICES[key]) for key in services],
@@ -106,6 +119,9 @@ def function_plan(
         "summary": kind.summary,
         "http": kind.http,
         "batch": kind.batch,
+        # Batch kinds with independent records: how many the handler processes at once, and why.
+        "concurrency": concurrency,
+        "concurrency_reason": concurrency_reason,
         # The direct kind's handler declares its own input and output types.
         "go_input": kind.go_input or f"handler.{type_name}Input",
         "go_output": kind.go_output or (f"handler.{type_name}Output" if not kind.go_input else ""),

@@ -23,7 +23,7 @@ MODULE_FIRST_ELEMENT = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 MODULE_ELEMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)}
 
-FUNCTION_KEYS = {"name", "event", "memory", "timeout", "services"}
+FUNCTION_KEYS = {"name", "event", "memory", "timeout", "services", "concurrency"}
 # internal/handler/<name>.go must not clash with the package's shared files, and Go reads a
 # _test, _<GOOS> or _<GOARCH> file-name suffix as a build constraint.
 # The shared test helpers are helpers_test.go and <kind>_helpers_test.go, hence the -helpers rule.
@@ -35,6 +35,7 @@ GO_FILE_SUFFIXES = set(
 )
 MEMORY_RANGE = (128, 10240)
 TIMEOUT_RANGE = (1, 900)
+CONCURRENCY_RANGE = (1, 100)  # records of one batch processed at once
 MAX_NAME = 40
 
 
@@ -98,7 +99,8 @@ def events_error(value: Any) -> str:
 
 
 def functions_error(value: Any, aws_services: Any = None) -> str:
-    """Check the ``functions`` answer: a list of {name, event, memory?, timeout?, services?}."""
+    """Check the ``functions`` answer: a list of {name, event, memory?, timeout?, services?,
+    concurrency?}."""
     example = "e.g. [{name: api, event: apigw-rest, memory: 1024, timeout: 30}]"
     if not isinstance(value, list) or not value:
         return f"give a non-empty list of functions, {example}"
@@ -141,12 +143,37 @@ def functions_error(value: Any, aws_services: Any = None) -> str:
                 continue
             if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
                 return f"{where}.{key} must be a whole number from {low} to {high} {unit}; got {number!r}"
+        concurrency_error = function_concurrency_error(item.get("concurrency"), event, where)
+        if concurrency_error:
+            return concurrency_error
         services = item.get("services")
         if services is not None:
             chosen = list(aws_services or [])
             if not isinstance(services, list) or any(s not in chosen for s in services):
                 allowed = ", ".join(chosen) or "none chosen"
                 return f"{where}.services must list services chosen in aws_services ({allowed}); got {services!r}"
+    return ""
+
+
+def function_concurrency_error(value: Any, event: str, where: str) -> str:
+    """A function's ``concurrency``: only for kinds whose records are independent (the catalogue
+    says which), a whole number of records processed at once."""
+    if value is None:
+        return ""
+    if CATALOGUE[event].concurrency is None:
+        allowed = ", ".join(key for key, kind in CATALOGUE.items() if kind.concurrency)
+        why = (
+            "process their records in order, one at a time"
+            if CATALOGUE[event].ordered
+            else "have no batch of records to process concurrently"
+        )
+        return f"{where}.concurrency applies only to {allowed} functions ({event} functions {why}); remove it"
+    low, high = CONCURRENCY_RANGE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return (
+            f"{where}.concurrency must be a whole number from {low} to {high} "
+            f"(the messages of a batch processed at once); got {value!r}"
+        )
     return ""
 
 

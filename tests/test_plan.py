@@ -60,6 +60,58 @@ def test_every_kind_has_consistent_facts(key: str) -> None:
     assert kind.batch == kind.go_output.endswith("EventResponse")
 
 
+@pytest.mark.parametrize("key", [key for key, kind in CATALOGUE.items() if kind.batch])
+def test_batch_kinds_run_their_records_as_the_catalogue_says(key: str) -> None:
+    """A batch kind is ordered (streams) or concurrent (independent records), and its handler
+    calls the internal/batch function of that mode."""
+    kind = CATALOGUE[key]
+    assert kind.ordered != (kind.concurrency is not None), "exactly one mode"
+    handler = (ROOT / "kinds" / key / "handler.go.jinja").read_text()
+    assert ("batch.ProcessInOrder(" in handler) == kind.ordered
+    assert ("batch.ProcessConcurrently(" in handler) == (kind.concurrency is not None)
+    assert "batch.Process(" not in handler, "the deprecated form"
+
+
+def test_only_batch_kinds_have_a_mode() -> None:
+    for kind in CATALOGUE.values():
+        if not kind.batch:
+            assert not kind.ordered and kind.concurrency is None, kind.key
+
+
+def test_sqs_concurrency_follows_the_memory() -> None:
+    """One worker per 256 MB, at least 2, at most the batch size (10)."""
+    rule = CATALOGUE["sqs"].concurrency
+    assert rule is not None
+    assert rule.maximum == dict(CATALOGUE["sqs"].cdk)["batchSize"] == 10
+    expected = {128: 2, 256: 2, 512: 2, 768: 3, 1024: 4, 1769: 6, 2048: 8, 2560: 10, 3008: 10, 10240: 10}
+    assert {memory: rule.default(memory) for memory in expected} == expected
+
+
+def test_plan_gives_sqs_functions_their_concurrency() -> None:
+    functions = [
+        {"name": "default", "event": "sqs"},  # the kind's 512 MB
+        {"name": "big", "event": "sqs", "memory": 2048},
+        {"name": "chosen", "event": "sqs", "memory": 2048, "concurrency": 3},
+        {"name": "one", "event": "sqs", "concurrency": 1},
+        {"name": "feed", "event": "kinesis"},
+        {"name": "api", "event": "apigw-rest"},
+    ]
+    by_name = {f["name"]: f for f in plan.build_plan({**DEFAULT_ANSWERS, "functions": functions})["functions"]}
+    assert {name: f["concurrency"] for name, f in by_name.items()} == {
+        "default": 2,
+        "big": 8,
+        "chosen": 3,
+        "one": 1,
+        "feed": 0,
+        "api": 0,
+    }
+    assert by_name["default"]["concurrency_reason"] == (
+        "the default for 512 MB: one worker per 256 MB of memory, at least 2, at most 10 (the batch size)"
+    )
+    assert "functions answer" in by_name["chosen"]["concurrency_reason"]
+    assert by_name["feed"]["concurrency_reason"] == by_name["api"]["concurrency_reason"] == ""
+
+
 def test_users_variant_ships_its_files() -> None:
     folder = ROOT / "kinds" / "apigw-rest" / "users"
     for name in ("main.go.jinja", "handler.go.jinja", "handler_test.go.jinja"):

@@ -26,7 +26,7 @@ import pytest
 from extensions.events import CATALOGUE
 
 from .conftest import free_port, generate, port_is_free
-from .kinds import EVERY_KIND
+from .kinds import BATCH_KINDS, EVERY_KIND
 
 pytestmark = pytest.mark.runtime
 
@@ -307,20 +307,31 @@ def spoil_dynamodb(record: dict[str, Any]) -> str:
     return record["dynamodb"]["SequenceNumber"]
 
 
-@pytest.mark.parametrize(
-    ("name", "spoil"),
-    [("processor", spoil_sqs), ("kinesis-processor", spoil_kinesis), ("stream-processor", spoil_dynamodb)],
-)
-def test_invoke_reports_only_the_bad_record(
-    every_kind_project: Path, aws_env: dict[str, str], tmp_path: Path, name: str, spoil: Any
+# Each batch kind's spoiler and the id of one of its records.
+BAD_RECORDS: dict[str, tuple[Callable[[dict[str, Any]], str], Callable[[dict[str, Any]], str]]] = {
+    "sqs": (spoil_sqs, lambda record: record["messageId"]),
+    "kinesis": (spoil_kinesis, lambda record: record["kinesis"]["sequenceNumber"]),
+    "dynamodb-stream": (spoil_dynamodb, lambda record: record["dynamodb"]["SequenceNumber"]),
+}
+
+
+@pytest.mark.parametrize("kind", BATCH_KINDS)
+def test_invoke_reports_the_bad_record_and_for_streams_every_later_one(
+    every_kind_project: Path, aws_env: dict[str, str], tmp_path: Path, kind: str
 ) -> None:
-    """Under the emulator, a malformed record among good ones is the only batch item failure."""
+    """Under the emulator, a malformed record among good ones fails alone in a queue's batch; a
+    stream stops at it, and reports it with every record after it, which Lambda sends again in
+    order."""
+    spoil, record_id = BAD_RECORDS[kind]
+    name = CATALOGUE[kind].default_name
     (sample,) = (every_kind_project / "events" / name).iterdir()
     event, bad_id = with_bad_record(sample, spoil)
+    assert len(event["Records"]) > 2, "the bad record needs records after it"
     event_file = tmp_path / "event.json"
     event_file.write_text(json.dumps(event))
     response, _ = make_invoke(every_kind_project, aws_env, f"FN={name}", f"EVENT={event_file}")
-    assert response == {"batchItemFailures": [{"itemIdentifier": bad_id}]}
+    failed = [bad_id, *map(record_id, event["Records"][2:])] if CATALOGUE[kind].ordered else [bad_id]
+    assert response == {"batchItemFailures": [{"itemIdentifier": i} for i in failed]}
 
 
 def sh_blocks(markdown: str, after: str) -> list[list[str]]:

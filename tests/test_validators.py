@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extensions import validators as v
+from extensions.events import CATALOGUE
 
 pytestmark = pytest.mark.unit
 
@@ -117,10 +118,32 @@ def test_functions_accepts() -> None:
         ([{"name": "alb-helpers", "event": "alb"}], "reserved"),
         ([{"name": "sync-linux", "event": "apigw-rest"}], "build constraint"),
         ([{"name": "api-test", "event": "apigw-rest"}], "test file"),
+        ([{"name": "w", "event": "sqs", "concurrency": 0}], "functions[0].concurrency must be a whole number from 1"),
+        ([{"name": "w", "event": "sqs", "concurrency": 101}], "from 1 to 100 (the messages of a batch"),
+        ([{"name": "w", "event": "sqs", "concurrency": "4"}], "from 1 to 100"),
+        ([{"name": "w", "event": "sqs", "concurrency": 2.5}], "from 1 to 100"),
+        ([{"name": "w", "event": "sqs", "concurrency": True}], "from 1 to 100"),
+        (
+            [{"name": "api", "event": "apigw-rest"}, {"name": "feed", "event": "kinesis", "concurrency": 4}],
+            "functions[1].concurrency applies only to sqs functions (kinesis functions process their records in order",
+        ),
+        ([{"name": "s", "event": "dynamodb-stream", "concurrency": 1}], "in order, one at a time); remove it"),
+        ([{"name": "api", "event": "apigw-rest", "concurrency": 4}], "applies only to sqs functions (apigw-rest"),
     ],
 )
 def test_functions_rejects(functions: object, rule: str) -> None:
     assert rule in v.functions_error(functions)
+
+
+@pytest.mark.parametrize("concurrency", [1, 10, 100, None])
+def test_functions_accepts_a_concurrency_for_sqs(concurrency: object) -> None:
+    assert v.functions_error([{"name": "worker", "event": "sqs", "concurrency": concurrency}]) == ""
+
+
+def test_concurrency_is_allowed_exactly_where_the_catalogue_says() -> None:
+    for key, kind in CATALOGUE.items():
+        error = v.functions_error([{"name": "fn", "event": key, "concurrency": 3}])
+        assert (error == "") == (kind.concurrency is not None), key
 
 
 def test_functions_rejects_go_type_collisions() -> None:

@@ -1,7 +1,24 @@
 // Package batch processes the records of an SQS, Kinesis or DynamoDB stream
-// batch one at a time and returns the identifiers of those that failed, for
-// the handlers' batchItemFailures: Lambda then retries (and finally
-// dead-letters) those records only, instead of the whole batch.
+// batch and returns the identifiers of those that failed, for the handlers'
+// batchItemFailures: Lambda then retries (and finally dead-letters) those
+// records only, instead of the whole batch.
+//
+// A batch runs in one of two ways, chosen by its source:
+//
+//   - ProcessInOrder, for streams (Kinesis, DynamoDB): one record at a time,
+//     stopping at the first failure. Lambda resumes a shard from the lowest
+//     sequence number reported, so a later record processed anyway would be
+//     applied before the failed one, and again after it.
+//   - ProcessConcurrently, for SQS standard queues, whose messages are
+//     independent: up to n records at a time, each reported on its own.
+//
+// Both turn a panic into the failure of its record, and stop before the
+// function's deadline (see MaxMargin). Records come again after a failure,
+// and are delivered at least once anyway: processing must be idempotent.
+//
+// SQS FIFO queues need ProcessInOrder's rule within each message group; a
+// later variant can run ProcessInOrder's loop per group, the groups on
+// ProcessConcurrently's pool.
 package batch
 
 import (
@@ -9,51 +26,88 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"sync"
 	"time"
 )
 
-// MaxMargin caps the time Process keeps, before the function's deadline, to
-// return its response: 10% of the time left when the batch starts, at most
-// MaxMargin. Answering takes milliseconds; the margin is there so that a
-// record still running is canceled, and reported, before Lambda kills the
-// whole invocation, which would retry the entire batch. A fixed margin of a
-// few seconds would eat most of a short timeout; 10% alone would waste
-// minutes of a long one.
+// MaxMargin caps the time that the Process functions keep, before the
+// function's deadline, to return their response: 10% of the time left when
+// the batch starts, at most MaxMargin. Answering takes milliseconds; the
+// margin is there so that a record still running is canceled, and reported,
+// before Lambda kills the whole invocation, which would retry the entire
+// batch. A fixed margin of a few seconds would eat most of a short timeout;
+// 10% alone would waste minutes of a long one.
 const MaxMargin = 2 * time.Second
 
-// Process hands each record to process, in order, and returns the ids (as
-// given by id) of the records that failed, in order; nil when none did.
+// ProcessInOrder hands each record to process, one at a time and in order,
+// until one fails: it returns the ids (as given by id) of that record and of
+// every record after it, which process never saw; nil when none failed.
+// This is what ordered sources need: Lambda retries a stream's shard from
+// the first record reported, and an SQS FIFO queue's Lambda integration
+// wants every message after a failed one back.
 //
 // A record fails when process returns an error or panics: the panic is
-// recovered, so that one bad record never fails its batch. Records after a
-// failed one are still processed. For streams, Lambda resumes from the
-// lowest failed sequence number, so the records after it come again: process
-// must be idempotent, as it must be anyway for at-least-once delivery.
+// recovered and logged with its stack, and ends the batch like an error.
 //
-// When the deadline of ctx comes within the margin (see MaxMargin), Process
-// stops and reports every record not yet processed as failed: they come back
-// in a later batch. The ctx that process receives expires at that point, so
-// that a slow call is canceled rather than running into the timeout.
-func Process[R any](ctx context.Context, records []R, id func(R) string, process func(context.Context, R) error) []string {
+// When the deadline of ctx comes within the margin (see MaxMargin),
+// ProcessInOrder stops and reports every record not yet processed as
+// failed: they come back in a later batch. The ctx that process receives
+// expires at that point, so that a slow call is canceled rather than
+// running into the timeout.
+func ProcessInOrder[R any](ctx context.Context, records []R, id func(R) string, process func(context.Context, R) error) []string {
+	ctx, cancel := withMargin(ctx)
+	defer cancel()
+	return inOrder(ctx, records, id, process)
+}
+
+// ProcessConcurrently hands the records to process, up to workers at a time
+// (each call in its own goroutine), and returns the ids (as given by id) of
+// the records that failed, in the batch's order; nil when none did. A
+// failure, or a panic, fails its own record only. workers below 1 count
+// as 1. process must be safe for concurrent use.
+//
+// Records are started in the batch's order, each as soon as a worker is
+// free. When the deadline of ctx comes within the margin (see MaxMargin),
+// no record is started any more and those not started are reported as
+// failed: they come back in a later batch. The ctx that the running calls
+// receive expires at that point, so that they stop and, when they return an
+// error, are reported too; ProcessConcurrently returns once they all have.
+func ProcessConcurrently[R any](ctx context.Context, records []R, id func(R) string, workers int, process func(context.Context, R) error) []string {
 	ctx, cancel := withMargin(ctx)
 	defer cancel()
 
-	var failed []string
-	for i, record := range records {
-		if err := ctx.Err(); err != nil {
-			slog.WarnContext(ctx, "stopping before the deadline: unprocessed records reported as failed",
-				"unprocessed", len(records)-i, "error", err)
-			for _, left := range records[i:] {
-				failed = append(failed, id(left))
-			}
-			break
+	failed := make([]bool, len(records)) // each index written by its own goroutine only
+	started := spread(ctx, len(records), workers, func(i int) {
+		if err := processOne(ctx, records[i], process); err != nil {
+			slog.ErrorContext(ctx, "batch item failed", "itemId", id(records[i]), "error", err)
+			failed[i] = true
 		}
-		if err := processOne(ctx, record, process); err != nil {
-			slog.ErrorContext(ctx, "batch item failed", "itemId", id(record), "error", err)
-			failed = append(failed, id(record))
+	})
+	if started < len(records) {
+		slog.WarnContext(ctx, "stopping before the deadline: unprocessed records reported as failed",
+			"unprocessed", len(records)-started, "error", context.Cause(ctx))
+	}
+	var failedIDs []string
+	for i, record := range records {
+		if i >= started || failed[i] {
+			failedIDs = append(failedIDs, id(record))
 		}
 	}
-	return failed
+	return failedIDs
+}
+
+// Process hands each record to process, one at a time and in order, and
+// returns the ids (as given by id) of the records that failed, in order; nil
+// when none did. Records after a failed one are still processed. It is
+// ProcessConcurrently with one worker.
+//
+// Deprecated: choose the mode of the source. For a stream (Kinesis,
+// DynamoDB), use ProcessInOrder: Lambda retries from the first failure, so
+// Process applies the records after it before the failed one. For an SQS
+// standard queue, use ProcessConcurrently, with workers set to 1 to keep
+// Process's behavior exactly.
+func Process[R any](ctx context.Context, records []R, id func(R) string, process func(context.Context, R) error) []string {
+	return ProcessConcurrently(ctx, records, id, 1, process)
 }
 
 // ItemFailure is the entry of a batch response's batchItemFailures: the one
@@ -65,14 +119,79 @@ type ItemFailure interface {
 	}
 }
 
-// Failures returns the batchItemFailures that report ids (as Process
-// returns them): an empty list, not null, when none failed.
+// Failures returns the batchItemFailures that report ids (as the Process
+// functions return them): an empty list, not null, when none failed.
 func Failures[F ItemFailure](ids []string) []F {
 	failures := make([]F, 0, len(ids))
 	for _, id := range ids {
 		failures = append(failures, F{ItemIdentifier: id})
 	}
 	return failures
+}
+
+// inOrder is ProcessInOrder's loop, on a ctx that already has its margin:
+// the unit that a per-message-group variant would run for each group.
+func inOrder[R any](ctx context.Context, records []R, id func(R) string, process func(context.Context, R) error) []string {
+	for i, record := range records {
+		if err := ctx.Err(); err != nil {
+			slog.WarnContext(ctx, "stopping before the deadline: unprocessed records reported as failed",
+				"unprocessed", len(records)-i, "error", context.Cause(ctx))
+			return ids(records[i:], id)
+		}
+		if err := processOne(ctx, record, process); err != nil {
+			slog.ErrorContext(ctx, "batch item failed", "itemId", id(record), "error", err)
+			if later := len(records) - i - 1; later > 0 {
+				slog.WarnContext(ctx, "stopping at the first failure: the records after it reported as failed, to be retried in order",
+					"unprocessed", later)
+			}
+			return ids(records[i:], id)
+		}
+	}
+	return nil
+}
+
+// spread calls work(i) for i from 0 to count-1, in its own goroutine, with
+// at most workers calls running at a time; it starts each i as soon as a
+// worker is free, until ctx ends. It waits for the calls it started and
+// returns how many it started: the first ones, in order.
+func spread(ctx context.Context, count, workers int, work func(i int)) (started int) {
+	free := make(chan struct{}, max(workers, 1)) // a token per running call
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for started < count && acquire(ctx, free) {
+		i := started
+		wg.Go(func() {
+			defer func() { <-free }()
+			work(i)
+		})
+		started++
+	}
+	return started
+}
+
+// acquire takes a worker's token, waiting for one to be free; it reports
+// false, holding none, once ctx has ended.
+func acquire(ctx context.Context, free chan struct{}) bool {
+	select {
+	case free <- struct{}{}:
+		// select picks at random when ctx ended too: ctx decides.
+		if ctx.Err() == nil {
+			return true
+		}
+		<-free
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// ids returns the ids of records, in order.
+func ids[R any](records []R, id func(R) string) []string {
+	out := make([]string, 0, len(records))
+	for _, record := range records {
+		out = append(out, id(record))
+	}
+	return out
 }
 
 // withMargin returns ctx with its deadline moved earlier by the margin.
