@@ -83,8 +83,8 @@ FEATURES: dict[str, Feature] = {
             "github.com/aws/smithy-go",
         ),
     ),
-    # The users example: repository over DynamoDB.
-    "users": Feature(direct=DYNAMODB, indirect=DYNAMODB_INDIRECT),
+    # The users example: repository over DynamoDB (its tests build smithy errors).
+    "users": Feature(direct=(*DYNAMODB, SMITHY), indirect=DYNAMODB_INDIRECT),
     # The service packages under internal/ (extensions/services.py), by aws_services key.
     "dynamodb": Feature(direct=(*DYNAMODB, SMITHY), indirect=DYNAMODB_INDIRECT),
     "s3": Feature(

@@ -17,8 +17,13 @@ var (
 	// ErrConflict reports that a write clashed with existing state, such as a
 	// duplicate unique value or a concurrent modification.
 	ErrConflict = errors.New("conflict")
-	// ErrThrottled reports that the backing store rejected the request for
-	// capacity reasons after the SDK's own retries; the client may retry later.
+	// ErrThrottled reports that an AWS service throttled the request (or a
+	// DynamoDB transaction was canceled for throughput) after the SDK's own
+	// retries: a temporary condition, so the client may retry later.
+	// pkg/middleware answers it with 503 Service Unavailable and a Retry-After
+	// header. The service packages under internal/ report throttling with
+	// sentinels of their own that wrap it, such as table.ErrThrottled, so
+	// errors.Is matches either.
 	ErrThrottled = errors.New("throttled")
 	// ErrValidation matches every *ValidationError via errors.Is.
 	ErrValidation = errors.New("validation failed")
