@@ -16,9 +16,10 @@
 // function's deadline (see MaxMargin). Records come again after a failure,
 // and are delivered at least once anyway: processing must be idempotent.
 //
-// SQS FIFO queues need ProcessInOrder's rule within each message group; a
-// later variant can run ProcessInOrder's loop per group, the groups on
-// ProcessConcurrently's pool.
+//   - ProcessInGroups, for SQS FIFO queues: ProcessInOrder's rule within
+//     each message group, up to n groups at a time.
+//
+// Every call writes the batch's FailedItems metric (see metrics.go).
 package batch
 
 import (
@@ -57,7 +58,52 @@ const MaxMargin = 2 * time.Second
 func ProcessInOrder[R any](ctx context.Context, records []R, id func(R) string, process func(context.Context, R) error) []string {
 	ctx, cancel := withMargin(ctx)
 	defer cancel()
-	return inOrder(ctx, records, id, process)
+	return reported(ids(records[inOrder(ctx, records, id, process):], id))
+}
+
+// ProcessInGroups is ProcessInOrder within each group of records (as given
+// by group, such as an SQS FIFO message's MessageGroupId), running up to
+// workers groups at a time, each in its own goroutine: when a record fails,
+// it returns the ids of that record and of every later record of its group,
+// in the batch's order; records of other groups are unaffected. This is what
+// an SQS FIFO queue's Lambda integration needs to keep each group's order.
+// workers below 1 count as 1; process must be safe for concurrent use.
+//
+// Groups start in the order of their first record. When the deadline of ctx
+// comes within the margin (see MaxMargin), no group starts any more, and the
+// records of those not started, like those not yet processed in the groups
+// running, are reported as failed.
+func ProcessInGroups[R any](ctx context.Context, records []R, id func(R) string, group func(R) string, workers int, process func(context.Context, R) error) []string {
+	ctx, cancel := withMargin(ctx)
+	defer cancel()
+
+	groups := groupsOf(records, group)
+	failed := make([]bool, len(records)) // each group's indexes written by its own goroutine only
+	started := spread(ctx, len(groups), workers, func(g int) {
+		members := make([]R, len(groups[g]))
+		for k, i := range groups[g] {
+			members[k] = records[i]
+		}
+		for _, i := range groups[g][inOrder(ctx, members, id, process):] {
+			failed[i] = true
+		}
+	})
+	if started < len(groups) {
+		slog.WarnContext(ctx, "stopping before the deadline: the groups not started reported as failed",
+			"unprocessedGroups", len(groups)-started, "error", context.Cause(ctx))
+		for _, members := range groups[started:] {
+			for _, i := range members {
+				failed[i] = true
+			}
+		}
+	}
+	var failedIDs []string
+	for i, record := range records {
+		if failed[i] {
+			failedIDs = append(failedIDs, id(record))
+		}
+	}
+	return reported(failedIDs)
 }
 
 // ProcessConcurrently hands the records to process, up to workers at a time
@@ -93,7 +139,7 @@ func ProcessConcurrently[R any](ctx context.Context, records []R, id func(R) str
 			failedIDs = append(failedIDs, id(record))
 		}
 	}
-	return failedIDs
+	return reported(failedIDs)
 }
 
 // Process hands each record to process, one at a time and in order, and
@@ -129,14 +175,16 @@ func Failures[F ItemFailure](ids []string) []F {
 	return failures
 }
 
-// inOrder is ProcessInOrder's loop, on a ctx that already has its margin:
-// the unit that a per-message-group variant would run for each group.
-func inOrder[R any](ctx context.Context, records []R, id func(R) string, process func(context.Context, R) error) []string {
+// inOrder is the loop of ProcessInOrder and of each group of
+// ProcessInGroups, on a ctx that already has its margin. It returns the
+// index of the first record that failed or was not processed; len(records)
+// when all succeeded.
+func inOrder[R any](ctx context.Context, records []R, id func(R) string, process func(context.Context, R) error) int {
 	for i, record := range records {
 		if err := ctx.Err(); err != nil {
 			slog.WarnContext(ctx, "stopping before the deadline: unprocessed records reported as failed",
 				"unprocessed", len(records)-i, "error", context.Cause(ctx))
-			return ids(records[i:], id)
+			return i
 		}
 		if err := processOne(ctx, record, process); err != nil {
 			slog.ErrorContext(ctx, "batch item failed", "itemId", id(record), "error", err)
@@ -144,10 +192,28 @@ func inOrder[R any](ctx context.Context, records []R, id func(R) string, process
 				slog.WarnContext(ctx, "stopping at the first failure: the records after it reported as failed, to be retried in order",
 					"unprocessed", later)
 			}
-			return ids(records[i:], id)
+			return i
 		}
 	}
-	return nil
+	return len(records)
+}
+
+// groupsOf returns the indexes of records by group, each group's in the
+// batch's order, the groups in the order of their first record.
+func groupsOf[R any](records []R, group func(R) string) [][]int {
+	var groups [][]int
+	position := make(map[string]int)
+	for i, record := range records {
+		key := group(record)
+		g, ok := position[key]
+		if !ok {
+			g = len(groups)
+			position[key] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	return groups
 }
 
 // spread calls work(i) for i from 0 to count-1, in its own goroutine, with
@@ -185,8 +251,11 @@ func acquire(ctx context.Context, free chan struct{}) bool {
 	}
 }
 
-// ids returns the ids of records, in order.
+// ids returns the ids of records, in order; nil for none.
 func ids[R any](records []R, id func(R) string) []string {
+	if len(records) == 0 {
+		return nil
+	}
 	out := make([]string, 0, len(records))
 	for _, record := range records {
 		out = append(out, id(record))
