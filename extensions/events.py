@@ -50,6 +50,16 @@ class Concurrency:
 
 
 @dataclass(frozen=True)
+class UsersVariant:
+    """A kind's part in the users example, when it reads the project's resource of the users
+    system (``source: service`` in a project with ``example_crud``): its handler, tests and samples
+    under kinds/<kind>/users/ work on domain.UserEvent instead of the kind's own example."""
+
+    summary: str  # replaces EventKind.summary
+    samples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class EventKind:
     """Facts about one event kind; pure data, no templates."""
 
@@ -72,6 +82,15 @@ class EventKind:
     # concurrency: independent records, several at a time (batch.ProcessConcurrently); allows the
     # `concurrency` field in the kind's entries of the functions answer.
     concurrency: Concurrency | None = None
+    # The aws_services key of the project resource this kind can take its trigger from (the
+    # `source: service` of a functions entry: the table's stream, the queue, the topic...), so that
+    # producers and consumers meet; "" for kinds that always have a trigger of their own.
+    service: str = ""
+    # Why the project resource can trigger one function of this kind only; "" when it can
+    # trigger several.
+    one_reader: str = ""
+    fifo: bool = False  # may be an SQS FIFO queue (the `fifo` field of a functions entry)
+    users: UsersVariant | None = None  # its variant in the users example
     routes: tuple[Route, ...] = field(default_factory=tuple)  # HTTP kinds: routes and their samples
     samples: tuple[str, ...] = field(default_factory=tuple)  # other kinds: sample events
     # Settings of the kind's trigger in the CDK app (lib/service-config.ts), camelCase as there.
@@ -163,6 +182,8 @@ CATALOGUE: dict[str, EventKind] = {
             default_name="s3-processor",
             memory=512,
             timeout=60,
+            service="s3",
+            one_reader="S3 rejects overlapping notifications",
             samples=("object-created.json",),
             cdk=(("prefix", "incoming/"),),
         ),
@@ -176,9 +197,16 @@ CATALOGUE: dict[str, EventKind] = {
             memory=512,
             timeout=50,
             batch=True,
-            # Standard queues: messages are independent. FIFO queues would need ordered=True per
-            # message group; the template creates standard queues only.
+            # Standard queues: messages are independent. A FIFO queue (fifo: true) keeps the
+            # order within each message group (batch.ProcessInGroups), the groups concurrently.
             concurrency=Concurrency(maximum=SQS_BATCH_SIZE),
+            service="sqs",
+            one_reader="they would compete for its messages",
+            fifo=True,
+            users=UsersVariant(
+                summary="processes the user events of the project's queue, reporting failed messages",
+                samples=("user-events.json",),
+            ),
             samples=("messages.json",),
             cdk=(("batchSize", SQS_BATCH_SIZE), ("maxBatchingWindowSeconds", 5), ("maxReceiveCount", 3)),
         ),
@@ -193,6 +221,11 @@ CATALOGUE: dict[str, EventKind] = {
             timeout=60,
             batch=True,
             ordered=True,
+            service="dynamodb",
+            users=UsersVariant(
+                summary="turns the changes of the users table into user events, in order",
+                samples=("user-changes.json",),
+            ),
             samples=("changes.json",),
             cdk=STREAM_SOURCE,
         ),
@@ -205,6 +238,7 @@ CATALOGUE: dict[str, EventKind] = {
             default_name="notifier",
             memory=256,
             timeout=30,
+            service="sns",
             samples=("notification.json",),
         ),
         EventKind(

@@ -78,6 +78,22 @@ def function_services(answer: Mapping[str, Any], aws_services: list[str], *, cru
     return [key for key in SERVICES if key in chosen]
 
 
+SOURCES = ("service", "own")
+
+
+def function_source(kind: EventKind, answer: Mapping[str, Any], aws_services: list[str]) -> str:
+    """Where a consumer's trigger comes from: "service", the project's resource of its kind's
+    service (the table's stream, the queue, the topic...), which the functions that list that
+    service write to; or "own", a resource of its own. Its ``source`` answer, else "service"
+    whenever the project has that service, so that producers and consumers meet. "" for kinds
+    that always have a trigger of their own."""
+    if not kind.service:
+        return ""
+    if answer.get("source") in SOURCES:
+        return str(answer["source"])
+    return "service" if kind.service in aws_services else "own"
+
+
 def function_concurrency(kind: EventKind, answer: Mapping[str, Any], memory: int) -> tuple[int, str]:
     """How many records of a batch the function processes at once, and why, for the comment on
     the generated constant: its ``concurrency`` answer, else the catalogue's default for its
@@ -90,25 +106,46 @@ def function_concurrency(kind: EventKind, answer: Mapping[str, Any], memory: int
 
 
 def function_plan(
-    answer: Mapping[str, Any], *, crud: bool, aws_services: list[str], answers: Mapping[str, Any] | None = None
+    answer: Mapping[str, Any],
+    *,
+    crud: bool,
+    aws_services: list[str],
+    answers: Mapping[str, Any] | None = None,
+    users_example: bool = False,
 ) -> dict[str, Any]:
-    """Everything the files need to know about one function."""
+    """Everything the files need to know about one function. ``crud``: it serves the users
+    example; ``users_example``: the project has that example, whose resources it may read."""
     kind: EventKind = CATALOGUE[answer["event"]]
     name = answer["name"]
     type_name = go_type_name(name)
-    # The users example is a variant of its kind: same kind, its own handler and samples.
-    kind_dir = f"kinds/{kind.key}/users" if crud else f"kinds/{kind.key}"
+    source = function_source(kind, answer, aws_services)
+    # The users example is a variant of its kind: same kind, its own handler and samples. The REST
+    # function serves it; a consumer of the project's resources takes part in it.
+    users = crud or bool(users_example and kind.users and source == "service")
+    kind_dir = f"kinds/{kind.key}/users" if users else f"kinds/{kind.key}"
     routes = USERS_ROUTES if crud else kind.routes
-    samples = [route.sample for route in routes] if kind.http else list(kind.samples)
+    samples = list(kind.users.samples) if users and kind.users else list(kind.samples)
+    if kind.http:
+        samples = [route.sample for route in routes]
     services = function_services(answer, aws_services, crud=crud)
     memory = int(answer.get("memory") or kind.memory)
     concurrency, concurrency_reason = function_concurrency(kind, answer, memory)
+    fifo = bool(answer.get("fifo"))
+    cdk = cdk_settings(kind, answers or {})
+    if source:
+        cdk.append(("source", source))
+    if fifo:
+        # A FIFO event source takes no batching window.
+        cdk = [(key, 0 if key == "maxBatchingWindowSeconds" else value) for key, value in cdk] + [("fifo", True)]
     return {
         "name": name,
         "event": kind.key,
         "memory": memory,
         "timeout": int(answer.get("timeout") or kind.timeout),
         "crud": crud,
+        "users": users,  # the handler, tests and samples of kinds/<kind>/users/
+        "source": source,
+        "fifo": fifo,
         "services": [vars(SERVICES[key]) for key in services],
         "service_keys": services,
         "type_name": type_name,  # Go prefix: APIHandler, NewAPIHandler, TestAPIHandler...
@@ -116,7 +153,7 @@ def function_plan(
         "go_file": name.replace("-", "_"),  # internal/handler/<go_file>.go
         "construct_id": pascal(name),  # CDK construct ids
         "env_prefix": env_name(name),
-        "summary": kind.summary,
+        "summary": kind.users.summary if users and kind.users else kind.summary,
         "http": kind.http,
         "batch": kind.batch,
         # Batch kinds with independent records: how many the handler processes at once, and why.
@@ -132,7 +169,7 @@ def function_plan(
         "test_template": f"{kind_dir}/handler_test.go.jinja",
         "routes": [_route(route) for route in routes],
         "samples": [_sample(file, kind_dir) for file in samples],
-        "cdk": cdk_settings(kind, answers or {}),
+        "cdk": cdk,
     }
 
 
@@ -144,10 +181,14 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         crud_name = next((f["name"] for f in functions_answer if f.get("event") == "apigw-rest"), "")
     aws_services = [key for key in SERVICES if key in (answers.get("aws_services") or [])]
     functions = [
-        function_plan(f, crud=f["name"] == crud_name, aws_services=aws_services, answers=answers)
+        function_plan(
+            f, crud=f["name"] == crud_name, aws_services=aws_services, answers=answers, users_example=bool(crud_name)
+        )
         for f in functions_answer
     ]
-    used = [key for key in SERVICES if any(key in f["service_keys"] for f in functions)]
+    # Resources exist for the services that functions use (write to) or are triggered by.
+    consumed = {CATALOGUE[f["event"]].service for f in functions if f["source"] == "service"}
+    used = [key for key in SERVICES if key in consumed or any(key in f["service_keys"] for f in functions)]
     # The Go packages under internal/: the users example brings its own repository instead.
     packages = [key for key in SERVICES if any(key in f["service_keys"] for f in functions if not f["crud"])]
     features = ["lambda", *(["aws"] if used else []), *(["users"] if crud_name else []), *packages]
@@ -160,6 +201,7 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "http": any(f["http"] for f in functions),  # pkg/middleware and the HTTP test helpers
         "batch": any(f["batch"] for f in functions),  # internal/batch
         "crud_function": crud_name,
+        "fifo": any(f["fifo"] for f in functions),
         "kind_defaults": [kind_defaults(kind) for kind in CATALOGUE.values()],
         # Resources exist for the services some function uses; each is granted to those only.
         "services": [vars(SERVICES[key]) for key in used],

@@ -13,6 +13,7 @@ from typing import Any
 
 from .events import CATALOGUE
 from .naming import go_type_name
+from .plan import SOURCES, function_source
 from .services import SERVICES
 
 PROJECT_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -23,7 +24,7 @@ MODULE_FIRST_ELEMENT = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 MODULE_ELEMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)}
 
-FUNCTION_KEYS = {"name", "event", "memory", "timeout", "services", "concurrency"}
+FUNCTION_KEYS = {"name", "event", "memory", "timeout", "services", "concurrency", "source", "fifo"}
 # internal/handler/<name>.go must not clash with the package's shared files, and Go reads a
 # _test, _<GOOS> or _<GOARCH> file-name suffix as a build constraint.
 # The shared test helpers are helpers_test.go and <kind>_helpers_test.go, hence the -helpers rule.
@@ -146,12 +147,67 @@ def functions_error(value: Any, aws_services: Any = None) -> str:
         concurrency_error = function_concurrency_error(item.get("concurrency"), event, where)
         if concurrency_error:
             return concurrency_error
+        source_error = function_source_error(item, list(aws_services or []), where)
+        if source_error:
+            return source_error
         services = item.get("services")
         if services is not None:
             chosen = list(aws_services or [])
             if not isinstance(services, list) or any(s not in chosen for s in services):
                 allowed = ", ".join(chosen) or "none chosen"
                 return f"{where}.services must list services chosen in aws_services ({allowed}); got {services!r}"
+    return one_reader_error(value, list(aws_services or []))
+
+
+def function_source_error(item: Mapping[str, Any], aws_services: list[str], where: str) -> str:
+    """A function's ``source`` (where its trigger comes from) and ``fifo`` (an SQS FIFO queue)."""
+    kind = CATALOGUE[item["event"]]
+    source = item.get("source")
+    if source is not None:
+        consumers = ", ".join(key for key, k in CATALOGUE.items() if k.service)
+        if not kind.service:
+            return (
+                f"{where}.source applies only to {consumers} functions "
+                f"({kind.key} functions have their own trigger); remove it"
+            )
+        if source not in SOURCES:
+            return (
+                f"{where}.source must be service (the project's {kind.service} resource, which functions listing "
+                f"{kind.service} write to) or own (a resource of the function's own); got {source!r}"
+            )
+        if source == "service" and kind.service not in aws_services:
+            return (
+                f"{where}.source service reads the project's {kind.service} resource: add {kind.service} to "
+                "aws_services, or use source: own"
+            )
+    fifo = item.get("fifo")
+    if fifo is None:
+        return ""
+    if not kind.fifo:
+        return f"{where}.fifo applies only to sqs functions; remove it"
+    if not isinstance(fifo, bool):
+        return f"{where}.fifo must be true or false; got {fifo!r}"
+    if fifo and function_source(kind, item, aws_services) == "service":
+        return (
+            f"{where}.fifo needs a FIFO queue of the function's own, and the project's queue (aws_services sqs) is "
+            "a standard queue: add source: own to the entry"
+        )
+    return ""
+
+
+def one_reader_error(functions: list[Any], aws_services: list[str]) -> str:
+    """At most one function of a one-reader kind (SQS, S3) takes its trigger from the project's resource."""
+    readers: dict[str, list[str]] = {}
+    for item in functions:
+        kind = CATALOGUE[item["event"]]
+        if kind.one_reader and function_source(kind, item, aws_services) == "service":
+            readers.setdefault(kind.key, []).append(item["name"])
+    for key, names in readers.items():
+        if len(names) > 1:
+            return (
+                f"functions {', '.join(names)} all read the project's {CATALOGUE[key].service} resource, which "
+                f"triggers one {key} function only ({CATALOGUE[key].one_reader}): give all but one source: own"
+            )
     return ""
 
 

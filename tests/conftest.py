@@ -107,3 +107,10 @@ def every_kind_twice_project(copie_session: Any) -> Path:
     """Two functions of every kind, each using every AWS service (tests/kinds.py), tasks run."""
     require_tool("go")
     return generate(copie_session, **every_kind_twice())
+
+
+@pytest.fixture(scope="session")
+def event_driven_project(copie_session: Any) -> Path:
+    """The `event-driven` preset of the starter catalogue, tasks run: one connected system."""
+    require_tool("go")
+    return generate(copie_session, **yaml.safe_load((ROOT / "presets" / "event-driven.yml").read_text()))

@@ -3,7 +3,8 @@
 EVERY_KIND is one function of every kind under its seed name, plus a second function of the
 kinds that must coexist with themselves (two handlers of one kind in one Go package, two
 triggers of one kind in one stack). every_kind_twice() goes further: two of every kind, each
-using every AWS service.
+using every AWS service, the consumers reading the project's resources (the second of a
+one-reader kind its own).
 """
 
 from __future__ import annotations
@@ -44,4 +45,7 @@ def every_kind_twice() -> dict[str, Any]:
     CDK id that a second function of its kind would define again, and every kind's handler takes
     every service's client."""
     functions = [function(key, f"{CATALOGUE[key].default_name}{suffix}") for key in KIND_KEYS for suffix in ("", "-2")]
+    for second in functions[1::2]:
+        if CATALOGUE[second["event"]].one_reader:  # the project's queue or bucket triggers the first only
+            second["source"] = "own"
     return {"functions": functions, "aws_services": list(SERVICES), "example_crud": False}

@@ -308,3 +308,49 @@ def test_two_of_every_kind_with_every_service_synthesize(every_kind_twice_projec
     assert cfn_lint_errors(project) == []
     violations, _ = nag_report(project)
     assert violations == [], [v.get("ruleName") or v for v in violations][:10]
+
+
+def test_the_event_driven_preset_connects_each_producer_to_its_consumer(event_driven_project: Path) -> None:
+    """In the synthesized template, each consumer's event source is the very resource that its
+    producer's environment names and its grant covers: the API writes the table whose stream
+    triggers the stream processor, which sends to the queue that triggers the SQS processor."""
+    npm_ci(event_driven_project)
+    template = synth(event_driven_project)
+    functions = {name: function_logical_id(template, name) for name in ("api", "stream-processor", "processor")}
+
+    def env(name: str) -> dict[str, Any]:
+        return template["Resources"][functions[name]]["Properties"]["Environment"]["Variables"]
+
+    def source_of(name: str) -> Any:
+        (mapping,) = [
+            m["Properties"]
+            for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+            if m["Properties"]["FunctionName"] == {"Ref": functions[name]}
+        ]
+        assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        return mapping["EventSourceArn"]
+
+    def granted(name: str, action: str) -> list[Any]:
+        """The resources of the statements of the function's role that allow action."""
+        role = template["Resources"][functions[name]]["Properties"]["Role"]["Fn::GetAtt"][0]
+        as_list = lambda value: value if isinstance(value, list) else [value]  # noqa: E731
+        return [
+            resource
+            for policy in resources(template, "AWS::IAM::Policy").values()
+            if {"Ref": role} in policy["Properties"]["Roles"]
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+            if action in as_list(statement["Action"])
+            for resource in as_list(statement["Resource"])
+        ]
+
+    table = env("api")["TABLE_NAME"]["Ref"]
+    assert source_of("stream-processor") == {"Fn::GetAtt": [table, "StreamArn"]}
+    assert {"Fn::GetAtt": [table, "Arn"]} in granted("api", "dynamodb:PutItem")
+    queue = env("stream-processor")["QUEUE_URL"]["Ref"]
+    assert source_of("processor") == {"Fn::GetAtt": [queue, "Arn"]}
+    # Its own stream's dead-letter queue besides: Lambda sends failed batches' descriptions with the function's role.
+    assert {"Fn::GetAtt": [queue, "Arn"]} in granted("stream-processor", "sqs:SendMessage")
+    assert "QUEUE_URL" not in env("processor"), "the consumer does not send to its own queue"
+    assert len(resources(template, "AWS::DynamoDB::GlobalTable")) == 1, "one table: the users'"
+    assert cfn_lint_errors(event_driven_project) == []
+    assert nag_report(event_driven_project)[0] == []

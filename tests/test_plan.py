@@ -66,7 +66,7 @@ def test_batch_kinds_run_their_records_as_the_catalogue_says(key: str) -> None:
     calls the internal/batch function of that mode."""
     kind = CATALOGUE[key]
     assert kind.ordered != (kind.concurrency is not None), "exactly one mode"
-    handler = (ROOT / "kinds" / key / "handler.go.jinja").read_text()
+    handler = "".join(path.read_text() for path in sorted((ROOT / "kinds" / key).glob("*.go.jinja")))
     assert ("batch.ProcessInOrder(" in handler) == kind.ordered
     assert ("batch.ProcessConcurrently(" in handler) == (kind.concurrency is not None)
     assert "batch.Process(" not in handler, "the deprecated form"
@@ -149,7 +149,12 @@ def test_plan_of_every_kind() -> None:
     assert [s["file"] for s in by_name["processor"]["samples"]] == ["messages.json"]
     assert by_name["processor"]["samples"][0]["template"] == "kinds/sqs/events/messages.json.jinja"
     assert by_name["processor"]["main_template"] == "kinds/_shared/main.go.jinja"
-    assert dict(by_name["processor"]["cdk"]) == {"batchSize": 10, "maxBatchingWindowSeconds": 5, "maxReceiveCount": 3}
+    assert dict(by_name["processor"]["cdk"]) == {
+        "batchSize": 10,
+        "maxBatchingWindowSeconds": 5,
+        "maxReceiveCount": 3,
+        "source": "own",  # no sqs in aws_services: a queue of its own
+    }
     assert dict(by_name["url"]["cdk"])["authType"] == "AWS_IAM"
 
 
@@ -284,3 +289,64 @@ def test_services_catalogue_matches_the_question_and_go_modules() -> None:
         assert key in gomod.FEATURES, key
         folder = f"{{{{ '{SERVICES[key].package}' if '{key}' in plan.service_packages else '' }}}}"
         assert (ROOT / "template" / "internal" / folder).is_dir(), folder
+
+
+EVENT_DRIVEN = yaml.safe_load((ROOT / "presets" / "event-driven.yml").read_text())
+
+
+@pytest.mark.parametrize(
+    ("aws_services", "answer", "expected"),
+    [
+        (["sqs"], {}, "service"),  # producers and consumers meet by default
+        ([], {}, "own"),
+        (["sqs"], {"source": "own"}, "own"),
+        (["dynamodb"], {}, "own"),  # another service's resource
+    ],
+)
+def test_a_consumer_reads_the_project_s_resource_when_the_project_has_its_service(
+    aws_services: list[str], answer: dict[str, str], expected: str
+) -> None:
+    assert plan.function_source(CATALOGUE["sqs"], answer, aws_services) == expected
+
+
+def test_kinds_without_a_project_resource_have_no_source() -> None:
+    for key, kind in CATALOGUE.items():
+        if not kind.service:
+            assert plan.function_source(kind, {}, list(SERVICES)) == "", key
+
+
+def test_the_event_driven_preset_is_one_connected_system() -> None:
+    """The stream processor reads the users table's stream and sends to the queue the SQS
+    processor reads: both take the users example's variant."""
+    result = plan.build_plan({**DEFAULT_ANSWERS, **EVENT_DRIVEN})
+    by_name = {f["name"]: f for f in result["functions"]}
+    assert result["service_keys"] == ["dynamodb", "sqs"]
+    stream, processor = by_name["stream-processor"], by_name["processor"]
+    assert (stream["source"], stream["users"], stream["service_keys"]) == ("service", True, ["sqs"])
+    assert (processor["source"], processor["users"]) == ("service", True)
+    assert stream["handler_template"] == "kinds/dynamodb-stream/users/handler.go.jinja"
+    assert [s["template"] for s in processor["samples"]] == ["kinds/sqs/users/events/user-events.json.jinja"]
+    assert dict(stream["cdk"])["source"] == dict(processor["cdk"])["source"] == "service"
+    assert by_name["api"]["crud"] and not by_name["scheduled"]["source"]
+
+
+def test_a_consumer_of_the_project_s_queue_makes_the_queue_exist() -> None:
+    answers = {**DEFAULT_ANSWERS, "aws_services": ["sqs"], "example_crud": False}
+    answers["functions"] = [{"name": "api", "event": "apigw-rest", "services": []}, {"name": "jobs", "event": "sqs"}]
+    result = plan.build_plan(answers)
+    assert result["service_keys"] == ["sqs"], "the consumer's queue is the project's"
+    assert result["service_packages"] == ["sqs"], "jobs lists sqs by default, so it may send too"
+    assert not result["functions"][1]["users"], "no users example: the kind's own handler"
+
+
+def test_a_fifo_consumer_has_its_own_fifo_queue_without_a_batching_window() -> None:
+    answers = {**DEFAULT_ANSWERS, "functions": [{"name": "ledger", "event": "sqs", "fifo": True, "source": "own"}]}
+    (ledger,) = plan.build_plan(answers)["functions"]
+    assert ledger["fifo"] is True
+    assert dict(ledger["cdk"]) == {
+        "batchSize": 10,
+        "maxBatchingWindowSeconds": 0,
+        "maxReceiveCount": 3,
+        "source": "own",
+        "fifo": True,
+    }

@@ -171,3 +171,43 @@ def test_example_crud() -> None:
     assert v.example_crud_error(False, [], functions) == ""
     assert "add dynamodb to aws_services" in v.example_crud_error(True, [], functions)
     assert "apigw-rest function" in v.example_crud_error(True, ["dynamodb"], [])
+
+
+@pytest.mark.parametrize(
+    ("functions", "aws_services", "rule"),
+    [
+        ([{"name": "api", "event": "apigw-rest", "source": "own"}], ["sqs"], "functions[0].source applies only to"),
+        ([{"name": "w", "event": "sqs", "source": "shared"}], ["sqs"], "must be service (the project's sqs resource"),
+        ([{"name": "w", "event": "sqs", "source": "service"}], [], "add sqs to aws_services, or use source: own"),
+        ([{"name": "w", "event": "sns", "fifo": True}], [], "functions[0].fifo applies only to sqs functions"),
+        ([{"name": "w", "event": "sqs", "fifo": "yes"}], [], "fifo must be true or false"),
+        ([{"name": "w", "event": "sqs", "fifo": True}], ["sqs"], "add source: own to the entry"),
+        (
+            [{"name": "a", "event": "sqs"}, {"name": "b", "event": "sqs"}],
+            ["sqs"],
+            "functions a, b all read the project's sqs resource, which triggers one sqs function only "
+            "(they would compete for its messages): give all but one source: own",
+        ),
+        (
+            [{"name": "a", "event": "s3"}, {"name": "b", "event": "s3", "source": "service"}],
+            ["s3"],
+            "(S3 rejects overlapping notifications)",
+        ),
+    ],
+)
+def test_functions_rejects_sources_that_cannot_work(functions: object, aws_services: list[str], rule: str) -> None:
+    assert rule in v.functions_error(functions, aws_services)
+
+
+@pytest.mark.parametrize(
+    ("functions", "aws_services"),
+    [
+        ([{"name": "a", "event": "sqs"}, {"name": "b", "event": "sqs", "source": "own"}], ["sqs"]),
+        ([{"name": "a", "event": "sns"}, {"name": "b", "event": "sns"}], ["sns"]),  # a topic fans out
+        ([{"name": "w", "event": "sqs", "fifo": True}], []),
+        ([{"name": "w", "event": "sqs", "fifo": True, "source": "own"}], ["sqs"]),
+        ([{"name": "s", "event": "dynamodb-stream", "source": "service"}], ["dynamodb"]),
+    ],
+)
+def test_functions_accepts_sources(functions: object, aws_services: list[str]) -> None:
+    assert v.functions_error(functions, aws_services) == ""

@@ -118,8 +118,21 @@ export interface FunctionUrlFunctionConfig extends BaseFunctionConfig {
  * bucket (S3-managed encryption, TLS only, versioned, server access logs);
  * it may read that bucket's objects. Output: `<Name>BucketName`.
  */
+/**
+ * Where a consumer's trigger comes from:
+ * - `service`: the project's resource of the matching service (lib/services.ts:
+ *   the `s3` bucket, the `sqs` queue, the `sns` topic, the `dynamodb` table's
+ *   stream), which the functions that list that service write to, so that
+ *   producers reach consumers;
+ * - `own` (the default): a resource of the function's own, as described by
+ *   its kind below.
+ */
+export type TriggerSource = 'service' | 'own';
+
 export interface S3FunctionConfig extends BaseFunctionConfig {
   kind: 's3';
+  /** `service`: the `s3` service's bucket (one `s3` function per bucket); `own` by default. */
+  source?: TriggerSource;
   /** Key prefix of the notification filter, e.g. `incoming/`; `''` for every object. */
   prefix: string;
 }
@@ -132,6 +145,19 @@ export interface S3FunctionConfig extends BaseFunctionConfig {
  */
 export interface SqsFunctionConfig extends BaseFunctionConfig {
   kind: 'sqs';
+  /**
+   * `service`: the `sqs` service's queue (one `sqs` function reads it; the
+   * queue then takes this function's visibility timeout and
+   * `maxReceiveCount`); `own` by default.
+   */
+  source?: TriggerSource;
+  /**
+   * A FIFO queue of the function's own (and a FIFO dead-letter queue):
+   * content-based deduplication, high throughput (deduplication and
+   * throughput per message group). Needs `source` `own`, a batch of at most
+   * 10 and no batching window.
+   */
+  fifo?: boolean;
   /** Messages per invocation: 1-10, or up to 10000 with a batching window. */
   batchSize: number;
   /** Seconds to gather a batch (0-300). */
@@ -162,6 +188,8 @@ export interface StreamSourceConfig {
  */
 export interface DynamoDbStreamFunctionConfig extends BaseFunctionConfig, StreamSourceConfig {
   kind: 'dynamodb-stream';
+  /** `service`: the stream of the `dynamodb` service's table (which then has one); `own` by default. */
+  source?: TriggerSource;
 }
 
 /**
@@ -180,6 +208,8 @@ export interface KinesisFunctionConfig extends BaseFunctionConfig, StreamSourceC
  */
 export interface SnsFunctionConfig extends BaseFunctionConfig {
   kind: 'sns';
+  /** `service`: a subscription to the `sns` service's topic; `own` by default. */
+  source?: TriggerSource;
 }
 
 /** The part of an EventBridge event pattern the template sets; both lists non-empty. */

@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import type { ServiceConfig, ServiceKey } from './config-types';
+import type { FunctionConfig, ServiceConfig, ServiceKey } from './config-types';
 
 /** The environment variable naming each service's resource, as the Go packages read it. Never a secret value. */
 export const SERVICE_ENV = {
@@ -69,8 +69,34 @@ export const BUCKET_LIFECYCLE = {
  */
 export const DEAD_LETTER_RETENTION = Duration.days(14);
 
-/** Receives of a message before SQS moves it to the dead-letter queue. */
+/** Receives of a message before SQS moves it to the dead-letter queue, unless an `sqs` function reading the queue sets its own. */
 export const MAX_RECEIVE_COUNT = 3;
+
+/** A consumer's queue hides a received message for this many function timeouts (AWS's advice for Lambda consumers). */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/** The service whose resource each consumer kind can take its trigger from (`source: 'service'`). */
+export const TRIGGER_SERVICES = {
+  's3': 's3',
+  'sqs': 'sqs',
+  'dynamodb-stream': 'dynamodb',
+  'sns': 'sns',
+} as const satisfies Partial<Record<FunctionConfig['kind'], ServiceKey>>;
+
+/** The service whose resource triggers `fn`, when its `source` is `service`. */
+export function triggerService(fn: FunctionConfig): ServiceKey | undefined {
+  return 'source' in fn && fn.source === 'service' ? TRIGGER_SERVICES[fn.kind as keyof typeof TRIGGER_SERVICES] : undefined;
+}
+
+/** The functions of `kind` that take their trigger from the project's resource (`source: 'service'`). */
+export function readersOfService<K extends FunctionConfig['kind']>(
+  config: ServiceConfig,
+  kind: K,
+): Extract<FunctionConfig, { kind: K }>[] {
+  return config.functions.filter(
+    (f): f is Extract<FunctionConfig, { kind: K }> => f.kind === kind && triggerService(f) !== undefined,
+  );
+}
 
 /** What `ssm` grants on the parameter: the one call internal/params makes. */
 export const PARAMETER_ACTIONS = ['ssm:GetParameter'];
@@ -101,7 +127,7 @@ export function createServiceResources(stack: Stack, config: ServiceConfig): Ser
   return {
     ...(uses('dynamodb') ? { table: createTable(stack, config) } : {}),
     ...(uses('s3') ? createBucket(stack, config) : {}),
-    ...(uses('sqs') ? createQueue(stack) : {}),
+    ...(uses('sqs') ? createQueue(stack, config) : {}),
     ...(uses('sns') ? { topic: createTopic(stack, config) } : {}),
     ...(uses('secretsmanager') ? { secret: createSecret(stack, config) } : {}),
     ...(uses('ssm') ? { parameter: createParameter(stack, config) } : {}),
@@ -188,10 +214,15 @@ export const KEYED_TABLE = {
   removalPolicy: RemovalPolicy.RETAIN,
 } as const satisfies dynamodb.TablePropsV2;
 
-/** The single-table design: KEYED_TABLE plus GSI1 (GSI1PK/GSI1SK, strings). */
+/**
+ * The single-table design: KEYED_TABLE plus GSI1 (GSI1PK/GSI1SK, strings),
+ * with a stream (NEW_AND_OLD_IMAGES) when a `dynamodb-stream` function reads it.
+ */
 function createTable(stack: Stack, config: ServiceConfig): dynamodb.TableV2 {
+  const streamed = readersOfService(config, 'dynamodb-stream').length > 0;
   const table = new dynamodb.TableV2(stack, 'Table', {
     ...KEYED_TABLE,
+    ...(streamed ? { dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES } : {}),
     globalSecondaryIndexes: TABLE_INDEXES.map((indexName) => ({
       indexName,
       partitionKey: { name: `${indexName}PK`, type: dynamodb.AttributeType.STRING },
@@ -254,16 +285,22 @@ export function accessLogsBucketOf(stack: Stack, config: ServiceConfig): s3.Buck
 
 /**
  * A standard queue to send to, with a dead-letter queue after
- * MAX_RECEIVE_COUNT receives; both SQS-encrypted and TLS-only.
+ * MAX_RECEIVE_COUNT receives; both SQS-encrypted and TLS-only. When an `sqs`
+ * function reads it, the queue takes that function's `maxReceiveCount`, and
+ * hides a received message for VISIBILITY_TIMEOUT_FACTOR times its timeout
+ * (Lambda rejects a queue whose visibility timeout is shorter than the function's).
  */
-function createQueue(stack: Stack): Pick<ServiceResources, 'queue' | 'deadLetterQueue'> {
+function createQueue(stack: Stack, config: ServiceConfig): Pick<ServiceResources, 'queue' | 'deadLetterQueue'> {
+  const [reader] = readersOfService(config, 'sqs');
+  const maxReceiveCount = reader?.maxReceiveCount ?? MAX_RECEIVE_COUNT;
   const deadLetterQueue = encryptedQueue(stack, 'DeadLetterQueue', { retentionPeriod: DEAD_LETTER_RETENTION });
   const queue = encryptedQueue(stack, 'Queue', {
-    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: MAX_RECEIVE_COUNT },
+    deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount },
+    ...(reader ? { visibilityTimeout: Duration.seconds(VISIBILITY_TIMEOUT_FACTOR * reader.timeoutSeconds) } : {}),
   });
   new CfnOutput(stack, 'QueueUrl', { description: `SQS queue (${SERVICE_ENV.sqs})`, value: queue.queueUrl });
   new CfnOutput(stack, 'DeadLetterQueueUrl', {
-    description: `Dead-letter queue of the SQS queue (after ${MAX_RECEIVE_COUNT} receives)`,
+    description: `Dead-letter queue of the SQS queue (after ${maxReceiveCount} receives)`,
     value: deadLetterQueue.queueUrl,
   });
   return { queue, deadLetterQueue };

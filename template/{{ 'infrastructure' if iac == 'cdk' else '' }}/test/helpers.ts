@@ -14,6 +14,7 @@ import {
   type ServiceKey,
 } from '../lib/config-types';
 import { pascalCase } from '../lib/naming';
+import { triggerService } from '../lib/services';
 import { ServiceStack } from '../lib/service-stack';
 import { KIND_DEFAULTS, type KindConfig } from './kind-defaults';
 
@@ -173,7 +174,10 @@ export const STREAM_KINDS: FunctionKind[] = ['dynamodb-stream', 'kinesis'];
 export function expectedAlarmCount(config: ServiceConfig): number {
   if (!config.alarms) return 0;
   const count = (kinds: FunctionKind[]) => config.functions.filter((f) => kinds.includes(f.kind)).length;
-  return 2 * config.functions.length + (config.services.includes('sqs') ? 1 : 0) + count(DEAD_LETTER_KINDS) + count(STREAM_KINDS);
+  // An sqs function reading the service's queue has no dead-letter queue of its own: the queue's is counted once.
+  const serviceQueueReaders = config.functions.filter((f) => triggerService(f) === 'sqs').length;
+  return 2 * config.functions.length + (config.services.includes('sqs') ? 1 : 0) +
+    count(DEAD_LETTER_KINDS) - serviceQueueReaders + count(STREAM_KINDS);
 }
 
 /** `METHOD /path` for every method of a REST API, rebuilt from the template. */

@@ -6,26 +6,31 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import type { S3FunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
 import { privateBucket } from '../services';
-import { acknowledge, asyncDeadLetterQueue } from './shared';
+import { acknowledge, asyncDeadLetterQueue, serviceResource } from './shared';
 import type { KindContext } from './types';
 
 /** What the function may do with the objects it is notified of: read them. */
 export const NOTIFIED_OBJECT_ACTIONS = ['s3:GetObject'];
 
 /**
- * A bucket of the function's own (S3-managed encryption, all public access
- * blocked, TLS only, versioned, retained, server access logs in the stack's
- * `AccessLogsBucket` under `<name>/`) notifying it of every object created
- * under `prefix`. The function may read objects under `prefix`. Failed
- * invocations land in `<Name>DeadLetterQueue`. Output: `<Name>BucketName`.
+ * A bucket notifies the function of every object created under `prefix`,
+ * and the function may read the objects under `prefix`:
+ * - `source: 'service'`: the `s3` service's bucket, which the functions
+ *   listing `s3` store objects in (one `s3` function per bucket: S3 rejects
+ *   overlapping notifications);
+ * - `own`: a bucket of its own (S3-managed encryption, all public access
+ *   blocked, TLS only, versioned, retained, server access logs in the
+ *   stack's `AccessLogsBucket` under `<name>/`). Output: `<Name>BucketName`.
+ * Failed invocations land in `<Name>DeadLetterQueue`.
  */
 export function wireS3(ctx: KindContext<S3FunctionConfig>): void {
-  const { stack, service, config, fn } = ctx;
+  const { stack, config, fn } = ctx;
   if (typeof config.prefix !== 'string' || config.prefix.startsWith('/')) {
     throw new Error(`function '${config.name}': prefix must be a key prefix such as 'incoming/' (no leading '/'), or ''`);
   }
-  const id = pascalCase(config.name);
-  const bucket = privateBucket(stack, `${id}Bucket`, service, `${config.name}/`);
+  const bucket = config.source === 'service'
+    ? serviceResource(ctx, 's3', ctx.resources.bucket, 'S3 rejects overlapping notifications')
+    : ownBucket(ctx);
 
   asyncDeadLetterQueue(ctx, 'object notifications whose invocation failed after Lambda\'s retries');
   bucket.addEventNotification(
@@ -45,10 +50,16 @@ export function wireS3(ctx: KindContext<S3FunctionConfig>): void {
     `are only known at run time: "<bucket>/${config.prefix}*" is the narrowest resource, the objects under ` +
     'the notification prefix of this one bucket.');
 
+}
+
+function ownBucket(ctx: KindContext<S3FunctionConfig>): s3.Bucket {
+  const { stack, service, config } = ctx;
+  const bucket = privateBucket(stack, `${pascalCase(config.name)}Bucket`, service, `${config.name}/`);
   new CfnOutput(stack, exposedId(config.name, 'BucketName'), {
     description: `Bucket of the ${config.name} function: objects created under '${config.prefix}' trigger it`,
     value: bucket.bucketName,
   });
+  return bucket;
 }
 
 /**

@@ -6,9 +6,9 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import type { FunctionConfig, Route, StreamSourceConfig } from '../config-types';
+import type { FunctionConfig, Route, ServiceKey, StreamSourceConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
-import { DEAD_LETTER_RETENTION, encryptedQueue } from '../services';
+import { DEAD_LETTER_RETENTION, encryptedQueue, readersOfService } from '../services';
 import type { KindContext } from './types';
 
 /**
@@ -46,6 +46,23 @@ export function checkRoutes(config: FunctionConfig & { routes: Route[] }): void 
   }
 }
 
+/**
+ * The project's resource of service `key` that a `source: 'service'`
+ * function reads; throws when `services` lacks it or when `oneReader` and
+ * another function of the kind reads it too.
+ */
+export function serviceResource<T>(ctx: KindContext, key: ServiceKey, resource: T | undefined, oneReader?: string): T {
+  const { config, service } = ctx;
+  if (resource === undefined) {
+    throw new Error(`function '${config.name}': source 'service' reads the ${key} service's resource, but services does not list '${key}'`);
+  }
+  const readers = readersOfService(service, config.kind).map((f) => f.name);
+  if (oneReader !== undefined && readers.length > 1) {
+    throw new Error(`functions ${readers.join(', ')} all read the ${key} service's resource (${oneReader}): give all but one source 'own'`);
+  }
+  return resource;
+}
+
 /** Accepts one cdk-nag AwsSolutions finding on `construct`. */
 export function acknowledge(construct: IConstruct, rule: string, reason: string): void {
   Validations.of(construct).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
@@ -55,11 +72,12 @@ export function acknowledge(construct: IConstruct, rule: string, reason: string)
  * The dead-letter queue of a function's trigger, `<Name>DeadLetterQueue`:
  * SQS-managed encryption, TLS only, messages kept 14 days. Output
  * `<Name>DeadLetterQueueUrl`; with alarms on, `<Name>DeadLettersAlarm` fires
- * on its first message. `holds` completes "Dead-letter queue of <fn>: ...".
+ * on its first message. `holds` completes "Dead-letter queue of <fn>: ...";
+ * `props` add to the queue's (a FIFO queue's needs a FIFO one).
  */
-export function deadLetterQueue(ctx: KindContext, holds: string): sqs.Queue {
+export function deadLetterQueue(ctx: KindContext, holds: string, props: sqs.QueueProps = {}): sqs.Queue {
   const { stack, config } = ctx;
-  const queue = encryptedQueue(stack, `${pascalCase(config.name)}DeadLetterQueue`, { retentionPeriod: DEAD_LETTER_RETENTION });
+  const queue = encryptedQueue(stack, `${pascalCase(config.name)}DeadLetterQueue`, { retentionPeriod: DEAD_LETTER_RETENTION, ...props });
   new CfnOutput(stack, exposedId(config.name, 'DeadLetterQueueUrl'), {
     description: `Dead-letter queue of the ${config.name} function: ${holds}`,
     value: queue.queueUrl,
