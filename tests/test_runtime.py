@@ -177,14 +177,16 @@ def http(method: str, url: str, body: bytes | None = None) -> tuple[int, dict[st
 
 
 @contextlib.contextmanager
-def dev_server(project: Path, env: dict[str, str], log_file: Path, functions: int = 1) -> Iterator[int]:
-    """`make dev` until the block ends; yields the first HTTP function's port, the others follow."""
+def dev_server(
+    project: Path, env: dict[str, str], log_file: Path, *args: str, functions: int = 1, timeout: float = 120
+) -> Iterator[int]:
+    """`make dev [args]` until the block ends; yields the first HTTP function's port, the others follow."""
     port = free_port()
     while not all(port_is_free(p) for p in range(port, port + functions)):
         port = free_port()
     with log_file.open("w") as log:
         server = subprocess.Popen(
-            ["make", "--no-print-directory", "dev", f"DEV_PORT={port}"],
+            ["make", "--no-print-directory", "dev", f"DEV_PORT={port}", *args],
             cwd=project,
             env=env,
             stdout=log,
@@ -193,7 +195,7 @@ def dev_server(project: Path, env: dict[str, str], log_file: Path, functions: in
         )
     try:
         for p in range(port, port + functions):
-            wait_for_port(p, server)
+            wait_for_port(p, server, timeout)
         yield port
     finally:
         os.killpg(server.pid, signal.SIGINT)
@@ -219,7 +221,7 @@ def test_dev_serves_every_http_kind(every_kind_project: Path, aws_env: dict[str,
     """`make dev` puts each HTTP function on its own port, in the order of the functions answer,
     and translates requests into that function's kind of event and its response back."""
     http_functions = [fn for fn in EVERY_KIND if CATALOGUE[fn["event"]].http]
-    with dev_server(every_kind_project, aws_env, tmp_path / "dev.log", len(http_functions)) as first_port:
+    with dev_server(every_kind_project, aws_env, tmp_path / "dev.log", functions=len(http_functions)) as first_port:
         for offset, fn in enumerate(http_functions):
             base = f"http://127.0.0.1:{first_port + offset}"
             where = f"{fn['name']} ({fn['event']})"
@@ -445,3 +447,66 @@ def test_dev_rebuilds_and_restarts_on_save(copie: Any, tmp_path: Path) -> None:
             assert time.monotonic() < deadline, log_file.read_text()
             time.sleep(0.2)
         assert http("POST", url, b'{"name":"Gopher"}') == (200, {"message": "Howdy, Gopher!"})
+
+
+def logged(log_file: Path, message: str) -> list[dict[str, str]]:
+    """The records of a text log (key=value, as the functions log locally) with this message."""
+    records = []
+    for line in log_file.read_text().splitlines():
+        if f'message="{message}"' in line or f"message={message} " in line:
+            records.append(dict(re.findall(r'(\w+)=("[^"]*"|\S+)', line)))
+    return [{key: value.strip('"') for key, value in record.items()} for record in records]
+
+
+def wait_until(condition: Callable[[], Any], log_file: Path, timeout: float = 60) -> Any:
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, f"not after {timeout}s; make dev:\n{log_file.read_text()[-8000:]}"
+        time.sleep(0.5)
+    return result
+
+
+def test_the_event_driven_preset_runs_as_one_system(event_driven_project: Path, tmp_path: Path) -> None:
+    """`make dev AWS=local` with the preset: a POST to the API writes a user; the table's stream
+    invokes the stream processor, which sends a user event to the queue; the queue invokes the
+    SQS processor, which consumes it. A malformed message comes back, and after maxReceiveCount
+    receives waits in the queue's dead-letter queue."""
+    aws_port = free_port()
+    log_file = tmp_path / "dev.log"
+    env = clean_env()
+    local_aws = ("AWS=local", f"LOCAL_AWS_PORT={aws_port}")
+    with dev_server(event_driven_project, env, log_file, *local_aws, timeout=900) as port:
+        base = f"http://127.0.0.1:{port}"
+        wait_until(lambda: http("GET", f"{base}/users")[0] == 200, log_file, timeout=120)
+        status, user = http("POST", f"{base}/users", b'{"email":"ada@example.com","name":"Ada"}')
+        assert status == 201, user
+        assert http("DELETE", f"{base}/users/{user['id']}")[0] == 204
+
+        def processed() -> list[str]:
+            events = [r for r in logged(log_file, "user event processed") if r.get("userId") == user["id"]]
+            return [r["type"] for r in events] if len(events) == 2 else []
+
+        assert sorted(wait_until(processed, log_file)) == ["user.created", "user.deleted"]
+        changed = [r["type"] for r in logged(log_file, "user changed") if r["userId"] == user["id"]]
+        assert changed == ["user.created", "user.deleted"], "the stream processor sees the writes in order"
+        sent = {r["messageId"] for r in logged(log_file, "user event sent") if r["userId"] == user["id"]}
+        received = {r["messageId"] for r in logged(log_file, "message received")}
+        assert len(sent) == 2 and sent <= received, "the SQS processor received the very messages sent"
+
+        sqs = boto3.client(
+            "sqs", endpoint_url=f"http://127.0.0.1:{aws_port}", region_name="us-east-1",
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )  # fmt: skip
+        urls = sqs.list_queues(QueueNamePrefix="my-service-")["QueueUrls"]
+        queue = next(url for url in urls if url.rsplit("/", 1)[1].startswith("my-service-queue"))
+        dead = next(url for url in urls if url.rsplit("/", 1)[1].startswith("my-service-deadletterqueue"))
+        sqs.send_message(QueueUrl=queue, MessageBody='{"type": "user.renamed"}')
+
+        def dead_lettered() -> list[Any]:
+            return sqs.receive_message(QueueUrl=dead, WaitTimeSeconds=1).get("Messages", [])
+
+        (message,) = wait_until(dead_lettered, log_file, timeout=90)
+        assert message["Body"] == '{"type": "user.renamed"}'
+        counts = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
+        assert (counts["ApproximateNumberOfMessages"], counts["ApproximateNumberOfMessagesNotVisible"]) == ("0", "0")
+    assert port_is_free(aws_port), "the local AWS outlived make dev"

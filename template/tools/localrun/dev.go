@@ -25,20 +25,29 @@ import (
 const maxPayload = 6 * 1024 * 1024
 
 // serve runs every HTTP function and serves each on its own port, the way each gets its own
-// API in AWS, until ctx is canceled (Ctrl-C). With watch, it rebuilds and restarts them when
-// their sources change.
+// API in AWS, until ctx is canceled (Ctrl-C). With a local AWS, it runs the other functions too,
+// for the events the local AWS routes to them (invokeapi.go). With watch, it rebuilds and
+// restarts them when their sources change.
 func serve(ctx context.Context, opts options, bootstrapDir string, firstPort int, watch bool) error {
 	mode, err := resolveRuntime(opts.runtime, opts.rie)
 	if err != nil {
 		return err
 	}
 	var aws *localAWS
+	api := &invokeAPI{ctx: ctx, runners: map[string]runner{}, log: os.Stderr}
 	if opts.localAWS != "" {
-		if aws, err = startLocalAWS(ctx, opts.localAWS, os.Stderr, localAWSWait); err != nil {
+		listener, url, err := listenInvokeAPI()
+		if err != nil {
+			return err
+		}
+		defer listener.Close()
+		env := append(os.Environ(), invokeURLVariable+"="+url)
+		if aws, err = startLocalAWS(ctx, opts.localAWS, env, os.Stderr, localAWSWait); err != nil {
 			return err
 		}
 		defer aws.stop()
 		fmt.Fprintln(os.Stderr, aws.describe())
+		serveInvokeAPI(ctx, listener, api)
 	}
 	out := &output{logs: os.Stderr, reports: os.Stderr, verbose: opts.verbose}
 	var functionsServed []served
@@ -50,8 +59,8 @@ func serve(ctx context.Context, opts options, bootstrapDir string, firstPort int
 	var servers []*http.Server
 	port := firstPort
 	for _, fn := range functions {
-		if len(fn.routes) == 0 {
-			continue // not an HTTP function: use make invoke
+		if len(fn.routes) == 0 && aws == nil {
+			continue // not an HTTP function: use make invoke, or AWS=local for its events
 		}
 		cfg, err := configure(fn, filepath.Join(bootstrapDir, fn.name, "bootstrap"), opts, aws)
 		if err != nil {
@@ -59,6 +68,10 @@ func serve(ctx context.Context, opts options, bootstrapDir string, firstPort int
 		}
 		run := newRunner(mode, opts.rie, cfg, out)
 		functionsServed = append(functionsServed, served{fn: fn, bootstrap: cfg.bootstrap, run: run})
+		api.runners[fn.name], api.runners[fn.cdkID] = run, run
+		if len(fn.routes) == 0 {
+			continue // invoked by the local AWS only
+		}
 		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 		invoke := func(_ context.Context, event []byte) ([]byte, error) {
 			// An invocation runs to its end even when the client goes away, as in Lambda;
@@ -79,8 +92,8 @@ func serve(ctx context.Context, opts options, bootstrapDir string, firstPort int
 		fmt.Fprintf(os.Stderr, "%s: http://%s  (%s)\n", fn.name, addr, fn.describeRoutes())
 		port++
 	}
-	if len(servers) == 0 {
-		return errors.New("this project has no HTTP functions; use make invoke")
+	if len(servers) == 0 && aws == nil {
+		return errors.New("this project has no HTTP functions; use make invoke, or make dev AWS=local for the events of a local AWS")
 	}
 	fmt.Fprintln(os.Stderr, describeRuntime(mode)+"; each starts on its first request")
 

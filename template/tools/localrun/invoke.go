@@ -40,7 +40,7 @@ func invoke(ctx context.Context, opts options, args invokeArgs, stdout, stderr i
 	var aws *localAWS
 	if opts.localAWS != "" {
 		// Its own output waits too: a failing function's reason stays the first line.
-		if aws, err = startLocalAWS(ctx, opts.localAWS, out, localAWSWait); err != nil {
+		if aws, err = startLocalAWS(ctx, opts.localAWS, os.Environ(), out, localAWSWait); err != nil {
 			_, _ = fmt.Fprintf(stderr, "%s: %v\n", fn.name, err)
 			_, _ = stderr.Write(logs.Bytes())
 			return errReported

@@ -44,15 +44,20 @@ type localFunctionSettings struct {
 // to start, or tables to create).
 const localAWSWait = 120 * time.Second
 
-// startLocalAWS runs commandLine (split at spaces) and reads its settings: the first line of
-// its stdout that is a JSON object. Other stdout lines, and its stderr, go to stderr. The
-// command may keep running (it then runs until stop) or exit 0 once it has printed.
-func startLocalAWS(ctx context.Context, commandLine string, stderr io.Writer, wait time.Duration) (*localAWS, error) {
+// invokeURLVariable tells the local AWS where make dev serves the Invoke API (invokeapi.go),
+// for the events it routes to functions; make invoke sets none.
+const invokeURLVariable = "LOCALRUN_INVOKE_URL"
+
+// startLocalAWS runs commandLine (split at spaces) with env and reads its settings: the first
+// line of its stdout that is a JSON object. Other stdout lines, and its stderr, go to stderr.
+// The command may keep running (it then runs until stop) or exit 0 once it has printed.
+func startLocalAWS(ctx context.Context, commandLine string, env []string, stderr io.Writer, wait time.Duration) (*localAWS, error) {
 	args := strings.Fields(commandLine)
 	if len(args) == 0 {
 		return nil, errors.New("-local-aws: no command")
 	}
 	cmd := exec.Command(args[0], args[1:]...) //nolint:gosec // G204: the command is the Makefile's, which the developer wrote.
+	cmd.Env = env
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err

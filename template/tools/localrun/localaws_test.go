@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ func startFakeLocalAWS(t *testing.T, mode string, wait time.Duration) (*localAWS
 	t.Setenv("LOCALRUN_TEST_LOCALAWS", mode)
 	t.Setenv("GORACE", "atexit_sleep_ms=0")
 	var stderr syncBuffer
-	aws, err := startLocalAWS(t.Context(), testBinary(t)+" -test.run=none", &stderr, wait)
+	aws, err := startLocalAWS(t.Context(), testBinary(t)+" -test.run=none", os.Environ(), &stderr, wait)
 	if aws != nil {
 		t.Cleanup(aws.stop)
 	}

@@ -38,12 +38,15 @@ import signal
 import socket
 import string
 import sys
+import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
+
+import triggers  # beside this file: Python puts a script's directory first on sys.path
 
 try:
     import boto3
@@ -693,20 +696,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def set_up(aws: Aws, stacks: list[Stack]) -> tuple[dict[str, Any], list[Created]]:
-    """Creates every stack's resources; returns the functions' settings and what was created."""
+def set_up(
+    aws: Aws, stacks: list[Stack], with_triggers: bool = False
+) -> tuple[dict[str, Any], list[Created], list[Any]]:
+    """Creates every stack's resources; returns the functions' settings, what was created, and,
+    with_triggers, the triggers of the functions (triggers.py) for make dev to route events."""
     aws.account = aws.client("sts").get_caller_identity()["Account"]
     functions: dict[str, Any] = {}
     created: list[Created] = []
+    found: list[Any] = []
     for stack in stacks:
         resolver = Resolver(stack, aws, {})
         create_resources(aws, resolver)
         created.extend(resolver.created.values())
+        keys: dict[str, str] = {}  # logical id -> the key localrun knows the function by
         for key, logical_id, settings in functions_of(resolver):
             # Two functions under one construct id (in two stacks, or in one construct): the logical id.
             free = next(name for name in (key, logical_id, f"{stack.name}/{logical_id}") if name not in functions)
             functions[free] = settings
-    return functions, created
+            keys[logical_id] = free
+        if with_triggers:
+            found += triggers.find_triggers(aws, resolver, keys, lambda suffix, s=stack.name: local_name(s, suffix, 80))
+    return functions, created, found
 
 
 def start_local_aws(host: str, port: int) -> tuple[str, Any]:
@@ -743,9 +754,11 @@ def main(argv: list[str] | None = None) -> int:
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     isolate_from_real_aws()
     server = None
+    invoke_url = os.environ.get(triggers.INVOKE_URL_VARIABLE, "")
     try:
         endpoint, server = start_local_aws(args.host, args.port)
-        functions, created = set_up(Aws(endpoint, region), stacks)
+        aws = Aws(endpoint, region)
+        functions, created, found = set_up(aws, stacks, with_triggers=bool(invoke_url))
     except LocalAwsError as error:
         return fail(str(error), server)
     except (ClientError, BotoCoreError) as error:
@@ -757,8 +770,13 @@ def main(argv: list[str] | None = None) -> int:
         resources = ", ".join(f"{item.kind} {item.name}" for item in created) or "no resources"
         how = "started" if server else "reused"
         print(f"local AWS on {endpoint} ({how}): {resources}", file=sys.stderr, flush=True)
-        if server is not None:
+        stop = threading.Event()
+        if found:
+            triggers.start(aws, found, invoke_url, stop)
+            print(triggers.describe(found), file=sys.stderr, flush=True)
+        if server is not None or found:
             wait_for_eof()
+        stop.set()
     except KeyboardInterrupt:
         pass
     ignore_signals()
