@@ -81,17 +81,20 @@ def function_services(answer: Mapping[str, Any], aws_services: list[str], *, cru
 SOURCES = ("service", "own")
 
 
-def function_source(kind: EventKind, answer: Mapping[str, Any], aws_services: list[str]) -> str:
+def function_source(
+    kind: EventKind, answer: Mapping[str, Any], aws_services: list[str], consumer_source: str = "service"
+) -> str:
     """Where a consumer's trigger comes from: "service", the project's resource of its kind's
     service (the table's stream, the queue, the topic...), which the functions that list that
-    service write to; or "own", a resource of its own. Its ``source`` answer, else "service"
-    whenever the project has that service, so that producers and consumers meet. "" for kinds
-    that always have a trigger of their own."""
+    service write to; or "own", a resource of its own. Its ``source`` answer, else the project's
+    ``consumer_source``: "service" whenever the project has that service, so that producers and
+    consumers meet (projects from before 0.3.0 keep "own", extensions/migrations/trigger_sources.py).
+    "" for kinds that always have a trigger of their own."""
     if not kind.service:
         return ""
     if answer.get("source") in SOURCES:
         return str(answer["source"])
-    return "service" if kind.service in aws_services else "own"
+    return "service" if consumer_source == "service" and kind.service in aws_services else "own"
 
 
 def function_concurrency(kind: EventKind, answer: Mapping[str, Any], memory: int) -> tuple[int, str]:
@@ -118,7 +121,7 @@ def function_plan(
     kind: EventKind = CATALOGUE[answer["event"]]
     name = answer["name"]
     type_name = go_type_name(name)
-    source = function_source(kind, answer, aws_services)
+    source = function_source(kind, answer, aws_services, (answers or {}).get("consumer_source") or "service")
     # The users example is a variant of its kind: same kind, its own handler and samples. The REST
     # function serves it; a consumer of the project's resources takes part in it.
     users = crud or bool(users_example and kind.users and source == "service")

@@ -99,7 +99,7 @@ def events_error(value: Any) -> str:
     return ""
 
 
-def functions_error(value: Any, aws_services: Any = None) -> str:
+def functions_error(value: Any, aws_services: Any = None, consumer_source: Any = "service") -> str:
     """Check the ``functions`` answer: a list of {name, event, memory?, timeout?, services?,
     concurrency?}."""
     example = "e.g. [{name: api, event: apigw-rest, memory: 1024, timeout: 30}]"
@@ -147,7 +147,7 @@ def functions_error(value: Any, aws_services: Any = None) -> str:
         concurrency_error = function_concurrency_error(item.get("concurrency"), event, where)
         if concurrency_error:
             return concurrency_error
-        source_error = function_source_error(item, list(aws_services or []), where)
+        source_error = function_source_error(item, list(aws_services or []), str(consumer_source), where)
         if source_error:
             return source_error
         services = item.get("services")
@@ -156,10 +156,10 @@ def functions_error(value: Any, aws_services: Any = None) -> str:
             if not isinstance(services, list) or any(s not in chosen for s in services):
                 allowed = ", ".join(chosen) or "none chosen"
                 return f"{where}.services must list services chosen in aws_services ({allowed}); got {services!r}"
-    return one_reader_error(value, list(aws_services or []))
+    return one_reader_error(value, list(aws_services or []), str(consumer_source))
 
 
-def function_source_error(item: Mapping[str, Any], aws_services: list[str], where: str) -> str:
+def function_source_error(item: Mapping[str, Any], aws_services: list[str], consumer_source: str, where: str) -> str:
     """A function's ``source`` (where its trigger comes from) and ``fifo`` (an SQS FIFO queue)."""
     kind = CATALOGUE[item["event"]]
     source = item.get("source")
@@ -187,7 +187,7 @@ def function_source_error(item: Mapping[str, Any], aws_services: list[str], wher
         return f"{where}.fifo applies only to sqs functions; remove it"
     if not isinstance(fifo, bool):
         return f"{where}.fifo must be true or false; got {fifo!r}"
-    if fifo and function_source(kind, item, aws_services) == "service":
+    if fifo and function_source(kind, item, aws_services, consumer_source) == "service":
         return (
             f"{where}.fifo needs a FIFO queue of the function's own, and the project's queue (aws_services sqs) is "
             "a standard queue: add source: own to the entry"
@@ -195,12 +195,12 @@ def function_source_error(item: Mapping[str, Any], aws_services: list[str], wher
     return ""
 
 
-def one_reader_error(functions: list[Any], aws_services: list[str]) -> str:
+def one_reader_error(functions: list[Any], aws_services: list[str], consumer_source: str) -> str:
     """At most one function of a one-reader kind (SQS, S3) takes its trigger from the project's resource."""
     readers: dict[str, list[str]] = {}
     for item in functions:
         kind = CATALOGUE[item["event"]]
-        if kind.one_reader and function_source(kind, item, aws_services) == "service":
+        if kind.one_reader and function_source(kind, item, aws_services, consumer_source) == "service":
             readers.setdefault(kind.key, []).append(item["name"])
     for key, names in readers.items():
         if len(names) > 1:

@@ -110,3 +110,33 @@ def test_replaced_answers_names_the_answer_and_the_rule_it_broke() -> None:
     assert "helpers" in found["functions"]
     assert found["runtime"].startswith("provided.al1 is not one of provided.al2023")
     assert replaced_answers.replaced_answers(new, new, questions) == []
+
+
+TRIGGER_SOURCES = MIGRATIONS / "trigger_sources.py"
+
+
+@pytest.mark.unit
+def test_trigger_sources_saves_consumer_source_own_once(tmp_path: Path) -> None:
+    answers = tmp_path / ".copier-answers.yml"
+    original = "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n_commit: 0.2.0\nfunctions: []\n"
+    answers.write_text(original)
+
+    def run_it() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, str(TRIGGER_SOURCES)], cwd=tmp_path, capture_output=True, text=True, check=False
+        )
+
+    first = run_it()
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Kept the consumers' own triggers: consumer_source: own is saved")
+    assert answers.read_text() == original + "consumer_source: own\n", "appended; the rest as it was"
+    assert yaml.safe_load(answers.read_text())["consumer_source"] == "own"
+    second = run_it()
+    assert (second.returncode, second.stdout) == (0, "")
+    assert answers.read_text() == original + "consumer_source: own\n", "safe to run twice"
+
+
+@pytest.mark.unit
+def test_trigger_sources_runs_before_the_new_version_renders() -> None:
+    (migration,) = [m for m in versioned_migrations() if script_of(m).name == "trigger_sources.py"]
+    assert migration["when"] == "{{ _stage == 'before' }}"

@@ -309,6 +309,20 @@ def test_a_consumer_reads_the_project_s_resource_when_the_project_has_its_servic
     assert plan.function_source(CATALOGUE["sqs"], answer, aws_services) == expected
 
 
+def test_consumer_source_own_keeps_every_consumer_s_own_trigger() -> None:
+    """Projects from before 0.3.0 save consumer_source: own; a functions entry's source still wins."""
+    answers = {**DEFAULT_ANSWERS, **EVENT_DRIVEN, "consumer_source": "own"}
+    answers["functions"] = [*EVENT_DRIVEN["functions"], {"name": "jobs", "event": "sns", "source": "service"}]
+    answers["aws_services"] = ["dynamodb", "sqs", "sns"]
+    by_name = {f["name"]: f for f in plan.build_plan(answers)["functions"]}
+    assert {name: f["source"] for name, f in by_name.items() if f["source"]} == {
+        "processor": "own",
+        "stream-processor": "own",
+        "jobs": "service",
+    }
+    assert not by_name["stream-processor"]["users"], "its own table: the kind's own handler"
+
+
 def test_kinds_without_a_project_resource_have_no_source() -> None:
     for key, kind in CATALOGUE.items():
         if not kind.service:

@@ -21,6 +21,8 @@ import pytest
 import yaml
 from packaging.version import Version
 
+from extensions.events import CATALOGUE
+
 from .conftest import ROOT, run
 from .test_infra import OFFLINE, npm_ci
 
@@ -193,6 +195,11 @@ def test_a_project_of_a_real_release_updates_with_the_user_s_work(
         f["name"] for f in functions
     ]
     assert (project / "cmd/jobs/main.go").is_file()
+    # An update never rewires a deployed system: the consumers keep the triggers they had.
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["consumer_source"] == "own"
+    consumers = [f["name"] for f in saved if CATALOGUE[f["event"]].service]
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    assert "source: 'service'" not in config, f"{consumers} rewired to the project's resources"
     commit_all(project, f"update to {tree_version()}")
 
     npm_ci(project)

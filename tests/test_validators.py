@@ -211,3 +211,12 @@ def test_functions_rejects_sources_that_cannot_work(functions: object, aws_servi
 )
 def test_functions_accepts_sources(functions: object, aws_services: list[str]) -> None:
     assert v.functions_error(functions, aws_services) == ""
+
+
+def test_consumer_source_own_frees_the_project_s_resources() -> None:
+    two_readers = [{"name": "a", "event": "sqs"}, {"name": "b", "event": "sqs"}]
+    assert "all read the project's sqs resource" in v.functions_error(two_readers, ["sqs"])
+    assert v.functions_error(two_readers, ["sqs"], "own") == ""
+    fifo = [{"name": "ledger", "event": "sqs", "fifo": True}]
+    assert "add source: own" in v.functions_error(fifo, ["sqs"])
+    assert v.functions_error(fifo, ["sqs"], "own") == ""

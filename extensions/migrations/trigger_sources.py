@@ -1,0 +1,42 @@
+"""Keep each consumer's own trigger: save consumer_source: own in the answers.
+
+From 0.3.0, an sqs, dynamodb-stream, sns or s3 function reads the project's own queue, table
+stream, topic or bucket by default when aws_services has that service (the new answer
+`consumer_source`, default service); before 0.3.0 each had a resource of its own. An update must
+not rewire a deployed system: Copier runs this before rendering the new version (copier.yml
+``_migrations``, stage "before", version 0.3.0), in the project, and it saves
+`consumer_source: own` in the answers file, where a later `--data functions=...` leaves it. A
+functions entry's own `source` still wins. Running it twice changes nothing. It never fails the
+update.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+ANSWERS = Path(".copier-answers.yml")
+KEY = "consumer_source"
+
+
+def main() -> int:
+    if not ANSWERS.is_file():
+        print(f"WARNING: {ANSWERS} not found: {KEY}: own was not saved; add it there by hand", file=sys.stderr)
+        return 0
+    text = ANSWERS.read_text()
+    answers = yaml.safe_load(text) or {}
+    if KEY in answers:
+        return 0
+    ANSWERS.write_text(text.rstrip("\n") + f"\n{KEY}: own\n")
+    print(
+        f"Kept the consumers' own triggers: {KEY}: own is saved in {ANSWERS}. To have the sqs, "
+        "dynamodb-stream, sns and s3 functions read the project's queue, table stream, topic or bucket "
+        f"(0.3.0, Added), run make update DATA='{KEY}=service', or set source: service in a functions entry."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
