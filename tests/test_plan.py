@@ -284,3 +284,19 @@ def test_services_catalogue_matches_the_question_and_go_modules() -> None:
         assert key in gomod.FEATURES, key
         folder = f"{{{{ '{SERVICES[key].package}' if '{key}' in plan.service_packages else '' }}}}"
         assert (ROOT / "template" / "internal" / folder).is_dir(), folder
+
+
+@pytest.mark.parametrize(
+    ("answer", "setting"),
+    [
+        ("", "{ emails: [] }"),
+        (None, "{ emails: [] }"),
+        ("oncall@example.com", "{ emails: ['oncall@example.com'] }"),
+        ("o'brien@example.com", "{ emails: ['o\\'brien@example.com'] }"),
+        ("arn:aws:sns:eu-west-1:123456789012:alerts", "{ topicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts' }"),
+    ],
+)
+def test_alarm_notify_becomes_the_typed_setting(answer: object, setting: str) -> None:
+    """service-config.ts gets ServiceConfig.alarmNotify as its type in lib/config-types.ts says."""
+    built = plan.build_plan({**DEFAULT_ANSWERS, "alarm_notify": answer})
+    assert ts_literal(built["alarm_notify"]) == setting

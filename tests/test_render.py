@@ -164,14 +164,21 @@ BAD_ANSWERS = [
     ("architecture", "sparc", "Invalid choice"),
     ("events", ["smoke-signal"], "Invalid choice"),
     ("events", [], "at least one event kind"),
+    ("alarm_notify", "oncall", "one email address"),
+    ("alarm_notify", "arn:aws:sns:eu-west-1:123456789012:alerts.fifo", "FIFO topic"),
 ]
+
+# Questions asked only with some other answer, and that answer.
+ASKED_WITH: dict[str, dict[str, Any]] = {
+    "function_url_auth": {"functions": [{"name": "url", "event": "function-url"}]},
+    "alarm_notify": {"alarms": True},
+}
 
 
 @pytest.mark.parametrize(("question", "answer", "rule"), BAD_ANSWERS, ids=lambda x: str(x)[:30])
 def test_bad_answers_fail_before_anything_is_written(copie: Any, question: str, answer: Any, rule: str) -> None:
     check_answer_keys({question: answer})
-    # function_url_auth is asked only when a function URL exists.
-    context = {"functions": [{"name": "url", "event": "function-url"}]} if question == "function_url_auth" else {}
+    context = ASKED_WITH.get(question, {})
     result = copie.copy(extra_answers={**context, question: answer})
     assert result.exit_code != 0
     assert isinstance(result.exception, ValueError), repr(result.exception)

@@ -33,6 +33,7 @@ export function wireSqs(ctx: KindContext<SqsFunctionConfig>): void {
     maxBatchingWindow: config.maxBatchingWindowSeconds > 0 ? Duration.seconds(config.maxBatchingWindowSeconds) : undefined,
     reportBatchItemFailures: true,
   }));
+  ctx.alarms?.failedItems(config, fn);
 
   new CfnOutput(stack, exposedId(config.name, 'QueueUrl'), {
     description: `Queue of the ${config.name} function`,
