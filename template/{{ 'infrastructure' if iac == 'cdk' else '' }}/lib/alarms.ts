@@ -58,10 +58,10 @@ export const FUNCTION_ALARM_RULES = {
  *
  * p99 latency: the slowest 1% of requests, for 15 minutes in a row (a cold
  * start or two lands in the p99 of a quiet period; a slow dependency stays
- * there). The threshold is LATENCY_BUDGET_MILLISECONDS, a budget for an
- * interactive API that Go cold starts stay far below, or half the function's
- * timeout if that is less: the alarm then always speaks before the requests
- * time out, which the Errors alarm would only report once they fail. Set
+ * there). The threshold is 3 seconds, a budget for an interactive API that Go
+ * cold starts stay far below, or half the function's timeout
+ * (LATENCY_TIMEOUT_SHARE) if that is less: the alarm then always speaks before
+ * the requests time out, which the Errors alarm only reports once they do. Set
  * `alarmThresholds.latencyP99Milliseconds` where a function is slower by design.
  */
 export const HTTP_ALARM_RULES = {
