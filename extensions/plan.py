@@ -66,6 +66,14 @@ def kind_defaults(kind: EventKind) -> dict[str, Any]:
     }
 
 
+def alarm_notify(answer: Any) -> dict[str, Any]:
+    """The ``alarm_notify`` answer as ``ServiceConfig.alarmNotify`` (lib/config-types.ts): an
+    existing topic's ARN, or the addresses the stack's own alarm topic sends to (none: empty)."""
+    if isinstance(answer, str) and answer.startswith("arn:"):
+        return {"topicArn": answer}
+    return {"emails": [answer] if answer else []}
+
+
 def function_services(answer: Mapping[str, Any], aws_services: list[str], *, crud: bool) -> list[str]:
     """The AWS services a function uses: its own `services` list, or every chosen one.
 
@@ -215,4 +223,5 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "cdk_architecture": CDK_ARCHITECTURE[architecture],
         "cdk_runtime": CDK_RUNTIME[runtime],
         "go_require": gomod.requirements(features),
+        "alarm_notify": alarm_notify(answers.get("alarm_notify")),
     }

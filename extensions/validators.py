@@ -38,6 +38,12 @@ MEMORY_RANGE = (128, 10240)
 TIMEOUT_RANGE = (1, 900)
 CONCURRENCY_RANGE = (1, 100)  # records of one batch processed at once
 MAX_NAME = 40
+# alarm_notify: an email address SNS can deliver to (no spaces or control characters, one @, a
+# dotted domain), or the ARN of a standard SNS topic (CloudWatch alarm actions cannot publish to a
+# FIFO topic). Matched whole (fullmatch): a trailing newline is not allowed.
+EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+MAX_EMAIL = 254
+SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}")
 
 
 def project_name_error(value: Any) -> str:
@@ -251,6 +257,28 @@ def example_crud_error(value: Any, aws_services: Any, functions: Any) -> str:
     return ""
 
 
+def alarm_notify_error(value: Any) -> str:
+    """Who the alarms tell: nobody yet (empty), an email address, or an existing SNS topic's ARN."""
+    if value is None or value == "":
+        return ""
+    rule = (
+        "leave it empty, or give one email address (e.g. oncall@example.com) or the ARN of an "
+        "existing standard SNS topic (e.g. arn:aws:sns:eu-west-1:123456789012:alerts)"
+    )
+    if not isinstance(value, str):
+        return f"{rule}; got {value!r}"
+    if value.startswith("arn:"):
+        if value.endswith(".fifo"):
+            return f"CloudWatch alarms cannot publish to a FIFO topic: {rule}; got {value!r}"
+        if not SNS_TOPIC_ARN.fullmatch(value):
+            shape = "arn:<partition>:sns:<region>:<12-digit account>:<name>"
+            return f"not an SNS topic ARN ({shape}): {rule}; got {value!r}"
+        return ""
+    if len(value) > MAX_EMAIL or not EMAIL.fullmatch(value):
+        return f"{rule}; got {value!r}"
+    return ""
+
+
 FILTERS = {
     "project_name_error": project_name_error,
     "module_path_error": module_path_error,
@@ -260,4 +288,5 @@ FILTERS = {
     "functions_error": functions_error,
     "aws_services_error": aws_services_error,
     "example_crud_error": example_crud_error,
+    "alarm_notify_error": alarm_notify_error,
 }

@@ -40,12 +40,21 @@ def every_kind() -> dict[str, Any]:
     return {"functions": EVERY_KIND, "aws_services": ["dynamodb"], "example_crud": True}
 
 
+ALARM_EMAIL = "oncall@example.com"
+
+
 def every_kind_twice() -> dict[str, Any]:
     """Two functions of every kind, each using every AWS service: no kind may define a Go name or
     CDK id that a second function of its kind would define again, and every kind's handler takes
-    every service's client."""
+    every service's client. Alarms on, sent to an email address: every kind's alarms in one stack."""
     functions = [function(key, f"{CATALOGUE[key].default_name}{suffix}") for key in KIND_KEYS for suffix in ("", "-2")]
     for second in functions[1::2]:
         if CATALOGUE[second["event"]].one_reader:  # the project's queue or bucket triggers the first only
             second["source"] = "own"
-    return {"functions": functions, "aws_services": list(SERVICES), "example_crud": False}
+    return {
+        "functions": functions,
+        "aws_services": list(SERVICES),
+        "example_crud": False,
+        "alarms": True,
+        "alarm_notify": ALARM_EMAIL,
+    }

@@ -121,6 +121,65 @@ def test_deploy_uses_oidc_and_a_protected_environment(copie: Any) -> None:
     assert credentials["with"]["aws-region"] == "${{ vars.AWS_REGION || 'us-east-1' }}"
 
 
+# Event data an attacker can choose (branch names, commit messages, titles...): never straight into a
+# shell script, where ${{ }} is pasted in before the shell parses it.
+EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
+
+
+def make_targets(run: str) -> list[str]:
+    """The make targets a step's script runs (`make [flags] target ...`)."""
+    return [word for line in run.splitlines() for word in re.findall(r"\bmake\s+(?:-\S+\s+)*([a-z][a-z-]*)", line)]
+
+
+def test_deploy_runs_unattended_after_ci_passes_on_main(copie: Any) -> None:
+    """After a successful `ci` run for a push to main (or by hand on main), exactly the commit CI
+    tested: its cdk diff into the job summary, then a deploy that does not ask (the production
+    environment's reviewers approve instead). `make deploy`, which asks, is never run here."""
+    project = render(copie)
+    text = (project / ".github/workflows/deploy.yml").read_text()
+    deploy = yaml.safe_load(text)
+    assert deploy[True] == {  # YAML 1.1 reads the key `on` as True
+        "workflow_run": {"workflows": ["ci"], "types": ["completed"], "branches": ["main"]},
+        "workflow_dispatch": None,
+    }
+    ci = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
+    assert ci["name"] in deploy[True]["workflow_run"]["workflows"]
+    job = deploy["jobs"]["deploy"]
+    condition = " ".join(job["if"].split())
+    assert "github.event.workflow_run.conclusion == 'success'" in condition
+    assert "github.event.workflow_run.event == 'push'" in condition
+    assert "github.event_name == 'workflow_dispatch' && github.ref == 'refs/heads/main'" in condition
+    assert job["env"]["DEPLOY_SHA"] == "${{ github.event.workflow_run.head_sha || github.sha }}"
+    checkout = job["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"] == {"ref": "${{ env.DEPLOY_SHA }}", "persist-credentials": False}
+    assert "AWS_DEPLOY_ROLE_ARN" in text and "required reviewers" in text.split("name: deploy")[0]
+
+    runs = [step for step in job["steps"] if "run" in step]
+    targets = [target for step in runs for target in make_targets(step["run"])]
+    assert targets == ["infra-install", "diff", "deploy-unattended"]
+    diff = next(step for step in runs if "diff" in make_targets(step["run"]))
+    assert re.search(r'>> "\$GITHUB_STEP_SUMMARY"', diff["run"])
+    assert "$DEPLOY_SHA" in diff["run"]
+    for step in runs:
+        assert not EXPRESSION.search(step["run"]), f"an expression inside run: {step['run']!r}"
+    # The Makefile's targets decide about approval (see the next test); the header says who approves.
+    assert not any("--require-approval" in step["run"] for step in runs)
+    assert "--require-approval never" in text.split("name: deploy")[0]
+
+
+def test_require_approval_never_only_where_the_workflow_deploys(copie: Any) -> None:
+    """In the Makefile, only deploy-unattended (the workflow's target) skips cdk's approval prompt;
+    the deploy people run keeps asking about broadening changes."""
+    project = render(copie)
+    makefile = (project / "Makefile").read_text()
+    recipes = dict(re.findall(r"^([a-z][a-z-]*):.*\n\t(.*)$", makefile, re.M))
+    never = sorted(target for target, recipe in recipes.items() if "--require-approval never" in recipe)
+    assert never == ["deploy-unattended"]
+    assert "--require-approval broadening" in recipes["deploy"]
+    assert makefile.count("--require-approval never") == 1
+
+
 @pytest.mark.parametrize(
     "answers",
     [{}, KITCHEN_SINK, {"example_crud": False, "aws_services": []}],

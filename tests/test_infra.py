@@ -17,7 +17,7 @@ from extensions.events import CATALOGUE
 from . import conftest
 from .conftest import generate, require_tool
 from .elf import read_elf
-from .kinds import BATCH_KINDS, EVERY_KIND, every_kind_twice
+from .kinds import ALARM_EMAIL, BATCH_KINDS, EVERY_KIND, HTTP_KINDS, every_kind_twice
 
 pytestmark = pytest.mark.infra
 
@@ -202,7 +202,9 @@ def test_go_function_bundling_compiles_at_synth(copie: Any) -> None:
     assert len(bootstraps) == 1
     assert read_elf(bootstraps[0]) == (("arm64", True))
     alarms = resources(template, "AWS::CloudWatch::Alarm")
-    assert sorted(a["Properties"]["MetricName"] for a in alarms.values()) == ["Errors", "Throttles"]
+    metrics = sorted(a["Properties"]["MetricName"] for a in alarms.values())
+    assert metrics == ["5XXError", "Errors", "Latency", "Throttles"]
+    assert_alarms_notify(template, {"Ref": alarm_topic_id(template)})
     violations, _ = nag_report(project)
     assert violations == []
     assert cfn_lint_errors(project) == []
@@ -309,6 +311,31 @@ def test_two_of_every_kind_with_every_service_synthesize(every_kind_twice_projec
     violations, _ = nag_report(project)
     assert violations == [], [v.get("ruleName") or v for v in violations][:10]
 
+    # Alarms on, to an email address: every alarm tells the stack's topic, which sends to the address.
+    topic_id = alarm_topic_id(template)
+    assert_alarms_notify(template, {"Ref": topic_id})
+    alarm_names = {a["Properties"]["AlarmName"] for a in resources(template, "AWS::CloudWatch::Alarm").values()}
+    stack = template_stack_name(project)
+    for fn in functions:
+        expected = {"errors", "throttles"}
+        expected |= {"server-error-rate", "latency-p99"} if fn["event"] in HTTP_KINDS else set()
+        expected |= {"failed-items"} if fn["event"] in BATCH_KINDS else set()
+        assert {f"{stack}-{fn['name']}-{what}" for what in expected} <= alarm_names, fn["name"]
+    emails = [
+        s["Properties"]
+        for s in resources(template, "AWS::SNS::Subscription").values()
+        if s["Properties"]["Protocol"] == "email"
+    ]
+    assert emails == [{"Protocol": "email", "Endpoint": ALARM_EMAIL, "TopicArn": {"Ref": topic_id}}]
+    topic = template["Resources"][topic_id]["Properties"]
+    key = template["Resources"][topic["KmsMasterKeyId"]["Fn::GetAtt"][0]]["Properties"]
+    assert key["EnableKeyRotation"] is True
+    (for_cloudwatch,) = [st for st in key["KeyPolicy"]["Statement"] if "Service" in st["Principal"]]
+    assert for_cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert sorted(for_cloudwatch["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert for_cloudwatch["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    assert template["Outputs"]["AlarmTopicArn"]["Value"] == {"Ref": topic_id}
+
 
 def test_the_event_driven_preset_connects_each_producer_to_its_consumer(event_driven_project: Path) -> None:
     """In the synthesized template, each consumer's event source is the very resource that its
@@ -354,3 +381,41 @@ def test_the_event_driven_preset_connects_each_producer_to_its_consumer(event_dr
     assert len(resources(template, "AWS::DynamoDB::GlobalTable")) == 1, "one table: the users'"
     assert cfn_lint_errors(event_driven_project) == []
     assert nag_report(event_driven_project)[0] == []
+
+
+def alarm_topic_id(template: dict[str, Any]) -> str:
+    """The logical id of the alarm topic the stack creates (construct id AlarmTopic)."""
+    (found,) = [key for key in resources(template, "AWS::SNS::Topic") if key.startswith("AlarmTopic")]
+    return found
+
+
+def template_stack_name(project: Path) -> str:
+    (template,) = (project / "infrastructure/cdk.out").glob("*.template.json")
+    return template.name.removesuffix(".template.json")
+
+
+def assert_alarms_notify(template: dict[str, Any], topic: Any) -> None:
+    """Every alarm of the stack tells `topic` when it goes off and when it clears."""
+    alarms = resources(template, "AWS::CloudWatch::Alarm")
+    assert alarms, "no alarm: this check would prove nothing"
+    for key, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == [topic], key
+        assert alarm["Properties"]["OKActions"] == [topic], key
+
+
+def test_alarms_can_notify_an_existing_topic(copie: Any) -> None:
+    """alarm_notify with a topic ARN: no topic or key of the stack's own; every alarm notifies that
+    ARN, the REST function has its 5xx rate and p99 latency alarms, and nothing is left open."""
+    topic_arn = "arn:aws:sns:us-east-1:123456789012:team-alerts"
+    project = generate(copie, alarms=True, alarm_notify=topic_arn)
+    npm_ci(project)
+    template = synth(project)
+    assert resources(template, "AWS::SNS::Topic") == {}
+    assert resources(template, "AWS::KMS::Key") == {}
+    assert_alarms_notify(template, topic_arn)
+    assert template["Outputs"]["AlarmTopicArn"]["Value"] == topic_arn
+    metrics = sorted(a["Properties"]["MetricName"] for a in resources(template, "AWS::CloudWatch::Alarm").values())
+    assert metrics == ["5XXError", "Errors", "Latency", "Throttles"]
+    assert cfn_lint_errors(project) == []
+    violations, _ = nag_report(project)
+    assert violations == []

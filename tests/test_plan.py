@@ -364,3 +364,19 @@ def test_a_fifo_consumer_has_its_own_fifo_queue_without_a_batching_window() -> N
         "source": "own",
         "fifo": True,
     }
+
+
+@pytest.mark.parametrize(
+    ("answer", "setting"),
+    [
+        ("", "{ emails: [] }"),
+        (None, "{ emails: [] }"),
+        ("oncall@example.com", "{ emails: ['oncall@example.com'] }"),
+        ("o'brien@example.com", "{ emails: ['o\\'brien@example.com'] }"),
+        ("arn:aws:sns:eu-west-1:123456789012:alerts", "{ topicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts' }"),
+    ],
+)
+def test_alarm_notify_becomes_the_typed_setting(answer: object, setting: str) -> None:
+    """service-config.ts gets ServiceConfig.alarmNotify as its type in lib/config-types.ts says."""
+    built = plan.build_plan({**DEFAULT_ANSWERS, "alarm_notify": answer})
+    assert ts_literal(built["alarm_notify"]) == setting

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -164,14 +165,21 @@ BAD_ANSWERS = [
     ("architecture", "sparc", "Invalid choice"),
     ("events", ["smoke-signal"], "Invalid choice"),
     ("events", [], "at least one event kind"),
+    ("alarm_notify", "oncall", "one email address"),
+    ("alarm_notify", "arn:aws:sns:eu-west-1:123456789012:alerts.fifo", "FIFO topic"),
 ]
+
+# Questions asked only with some other answer, and that answer.
+ASKED_WITH: dict[str, dict[str, Any]] = {
+    "function_url_auth": {"functions": [{"name": "url", "event": "function-url"}]},
+    "alarm_notify": {"alarms": True},
+}
 
 
 @pytest.mark.parametrize(("question", "answer", "rule"), BAD_ANSWERS, ids=lambda x: str(x)[:30])
 def test_bad_answers_fail_before_anything_is_written(copie: Any, question: str, answer: Any, rule: str) -> None:
     check_answer_keys({question: answer})
-    # function_url_auth is asked only when a function URL exists.
-    context = {"functions": [{"name": "url", "event": "function-url"}]} if question == "function_url_auth" else {}
+    context = ASKED_WITH.get(question, {})
     result = copie.copy(extra_answers={**context, question: answer})
     assert result.exit_code != 0
     assert isinstance(result.exception, ValueError), repr(result.exception)
@@ -289,3 +297,26 @@ def test_make_help_is_aligned_and_the_readme_lists_every_target(copie: Any, answ
     assert len(columns) == 1, f"descriptions start in columns {sorted(columns)}:\n{done.stdout}"
     helped = {row[1] for row in rows if row}
     assert documented_targets((project / "README.md").read_text()) == helped
+
+
+@pytest.mark.parametrize("bundling", ["prebuilt", "go-function"])
+def test_make_deploy_stays_interactive_and_the_workflow_target_does_not_ask(copie: Any, bundling: str) -> None:
+    """`make deploy` asks before a change that broadens security (people run it);
+    `make deploy-unattended` (the workflow, behind its protected environment) does not ask;
+    `make diff` only shows the changes."""
+    project = render(copie, cdk_bundling=bundling)
+
+    def cdk_command(target: str) -> list[str]:
+        done = subprocess.run(["make", "-n", target], cwd=project, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        (line,) = [line for line in done.stdout.splitlines() if "npx --no-install cdk " in line]
+        return shlex.split(line.split("npx --no-install cdk ", 1)[1])
+
+    deploy = cdk_command("deploy")
+    assert deploy[:2] == ["deploy", "--all"]
+    assert deploy[deploy.index("--require-approval") + 1] == "broadening"
+    unattended = cdk_command("deploy-unattended")
+    assert unattended[:2] == ["deploy", "--all"]
+    assert unattended[unattended.index("--require-approval") + 1] == "never"
+    diff = cdk_command("diff")
+    assert diff[0] == "diff" and "--require-approval" not in diff

@@ -220,3 +220,43 @@ def test_consumer_source_own_frees_the_project_s_resources() -> None:
     fifo = [{"name": "ledger", "event": "sqs", "fifo": True}]
     assert "add source: own" in v.functions_error(fifo, ["sqs"])
     assert v.functions_error(fifo, ["sqs"], "own") == ""
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "",
+        None,
+        "oncall@example.com",
+        "o'brien+alerts@mail.example.co.uk",
+        "arn:aws:sns:eu-west-1:123456789012:alerts",
+        "arn:aws-us-gov:sns:us-gov-west-1:123456789012:Team_Alerts-1",
+        "arn:aws-cn:sns:cn-north-1:123456789012:alerts",
+    ],
+)
+def test_alarm_notify_accepts(answer: object) -> None:
+    assert v.alarm_notify_error(answer) == ""
+
+
+@pytest.mark.parametrize(
+    ("answer", "rule"),
+    [
+        ("oncall", "one email address"),
+        ("oncall@localhost", "one email address"),
+        ("on call@example.com", "one email address"),
+        ("a@b@example.com", "one email address"),
+        ("oncall@example.com\n", "one email address"),
+        ("oncall@example.com, ops@example.com", "one email address"),
+        ("x" * 250 + "@example.com", "one email address"),
+        (["oncall@example.com"], "one email address"),
+        ("arn:aws:sns:eu-west-1:123456789012:alerts.fifo", "cannot publish to a FIFO topic"),
+        ("arn:aws:sqs:eu-west-1:123456789012:alerts", "not an SNS topic ARN"),
+        ("arn:aws:sns:eu-west-1:1234:alerts", "12-digit account"),
+        ("arn:aws:sns:eu-west-1:123456789012:", "not an SNS topic ARN"),
+        ("arn:aws:sns:eu-west-1:123456789012:alerts'", "not an SNS topic ARN"),
+    ],
+)
+def test_alarm_notify_rejects(answer: object, rule: str) -> None:
+    message = v.alarm_notify_error(answer)
+    assert rule in message
+    assert "leave it empty" in message  # every message says what is allowed

@@ -68,6 +68,8 @@ export interface BaseFunctionConfig {
   services: ServiceKey[];
   /** Overrides `ServiceConfig.logLevel` for this function. */
   logLevel?: LogLevel;
+  /** Overrides `ServiceConfig.alarmThresholds` for this function's alarms. */
+  alarmThresholds?: AlarmThresholds;
 }
 
 /**
@@ -269,6 +271,42 @@ export type FunctionConfig =
 
 export type FunctionKind = FunctionConfig['kind'];
 
+/**
+ * Who is told when an alarm goes off (`ALARM`) and when it clears (`OK`):
+ * - `{ emails: [...] }`: the stack creates the alarm topic (encrypted with a
+ *   customer managed KMS key with rotation that CloudWatch may use, TLS only)
+ *   and subscribes each address; each confirms from the email SNS sends.
+ *   `{ emails: [] }` creates the topic without subscribers: subscribe later.
+ * - `{ topicArn: '...' }`: alarms publish to this existing standard topic of
+ *   the stack's region instead, and the stack creates none. If it is
+ *   encrypted, its key policy must let `cloudwatch.amazonaws.com` use the key
+ *   (kms:GenerateDataKey*, kms:Decrypt).
+ * Output: `AlarmTopicArn`.
+ */
+export type AlarmNotify = { emails: string[] } | { topicArn: string };
+
+/**
+ * Thresholds that replace the defaults of lib/alarms.ts (service-wide in
+ * `ServiceConfig.alarmThresholds`, per function in its `alarmThresholds`).
+ */
+export interface AlarmThresholds {
+  /**
+   * HTTP kinds: the share of requests answered with a 5xx status, from 0 to 1,
+   * that sets the alarm off (default 0.05, i.e. 5%).
+   */
+  serverErrorRate?: number;
+  /**
+   * HTTP kinds: the p99 latency, in milliseconds, that sets the alarm off
+   * (default: half the function's timeout, at most 3000).
+   */
+  latencyP99Milliseconds?: number;
+  /**
+   * Batch kinds (sqs, dynamodb-stream, kinesis): failed items in 5 minutes
+   * that set the alarm off (default 10).
+   */
+  failedItems?: number;
+}
+
 /** The single-table design: PK/SK plus GSI1 (GSI1PK/GSI1SK), all strings. */
 export interface TableConfig {
   deletionProtection: boolean;
@@ -284,13 +322,19 @@ export interface ServiceConfig {
   tracing: boolean;
   /**
    * CloudWatch alarms (lib/alarms.ts): errors and throttles of every function,
-   * messages in the queue's dead-letter queue (with `sqs` in `services`) and
-   * in the dead-letter queue of each trigger that has one (sqs, dynamodb-stream,
-   * kinesis, sns, eventbridge, schedule, s3), and the iterator age of the stream
-   * kinds (dynamodb-stream, kinesis).
-   * No alarm actions: add an SNS topic or other action where you route alerts.
+   * the 5xx rate and p99 latency of the HTTP kinds (apigw-rest, apigw-http,
+   * alb, function-url), failed items of the batch kinds (sqs, dynamodb-stream,
+   * kinesis; the `FailedItems` metric of internal/batch), messages in the
+   * queue's dead-letter queue (with `sqs` in `services`) and in the dead-letter
+   * queue of each trigger that has one (sqs, dynamodb-stream, kinesis, sns,
+   * eventbridge, schedule, s3), and the iterator age of the stream kinds
+   * (dynamodb-stream, kinesis). Every alarm notifies `alarmNotify`.
    */
   alarms: boolean;
+  /** Who the alarms tell; without it, the stack's alarm topic has no subscriber. */
+  alarmNotify?: AlarmNotify;
+  /** Thresholds that replace the defaults of lib/alarms.ts for every function. */
+  alarmThresholds?: AlarmThresholds;
   logLevel: LogLevel;
   logRetentionDays: LogRetentionDays;
   /**

@@ -21,3 +21,12 @@ export function exposedId(functionName: string, suffix: string): string {
   }
   return prefix + suffix;
 }
+
+/**
+ * The CloudWatch namespace of the project's own metrics: the project name.
+ * The stack gives every function `METRICS_NAMESPACE` with it, internal/batch
+ * writes `FailedItems` there (embedded metric format), and the alarms read it.
+ */
+export function metricsNamespace(config: { projectName: string }): string {
+  return config.projectName;
+}

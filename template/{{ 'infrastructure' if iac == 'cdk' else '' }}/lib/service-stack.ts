@@ -8,7 +8,7 @@ import { ServiceAlarms } from './alarms';
 import { type FunctionConfig, SERVICE_KEYS, type ServiceConfig } from './config-types';
 import { type GoSource, newGoLambda } from './go-lambda';
 import { wireFunction } from './kinds';
-import { pascalCase } from './naming';
+import { metricsNamespace, pascalCase } from './naming';
 import { SERVICE_ENV, type ServiceResources, connectServices, createServiceResources } from './services';
 
 export interface ServiceStackProps extends StackProps {
@@ -29,8 +29,8 @@ const ARCHITECTURES: Record<ServiceConfig['architecture'], lambda.Architecture> 
   x86_64: lambda.Architecture.X86_64,
 };
 
-/** Set by the stack: the log level and the variables naming the services' resources. */
-const RESERVED_ENV: readonly string[] = ['LOG_LEVEL', ...Object.values(SERVICE_ENV)];
+/** Set by the stack: the log level, the metrics namespace and the variables naming the services' resources. */
+const RESERVED_ENV: readonly string[] = ['LOG_LEVEL', 'METRICS_NAMESPACE', ...Object.values(SERVICE_ENV)];
 
 /**
  * The service: the resources of its AWS services (lib/services.ts) and one Go
@@ -59,7 +59,7 @@ export class ServiceStack extends Stack {
     this.table = this.resources.table;
 
     if (config.alarms) {
-      this.alarms = new ServiceAlarms(this);
+      this.alarms = new ServiceAlarms(this, config);
     }
 
     const functions = new Map<string, lambda.Function>();
@@ -83,7 +83,12 @@ export class ServiceStack extends Stack {
     const id = pascalCase(fnConfig.name);
     const logLevel = fnConfig.logLevel ?? config.logLevel;
 
-    const environment: Record<string, string> = { ...fnConfig.environment, LOG_LEVEL: logLevel };
+    // METRICS_NAMESPACE: where the function's own metrics go (internal/batch's FailedItems).
+    const environment: Record<string, string> = {
+      ...fnConfig.environment,
+      LOG_LEVEL: logLevel,
+      METRICS_NAMESPACE: metricsNamespace(config),
+    };
 
     const logGroup = new logs.LogGroup(this, `${id}LogGroup`, {
       retention: config.logRetentionDays as logs.RetentionDays,

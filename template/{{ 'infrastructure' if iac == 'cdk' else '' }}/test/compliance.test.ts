@@ -137,6 +137,8 @@ const cases: [string, ServiceConfig, SynthOptions][] = [
   ['two functions, table, tracing on', fixture, {}],
   ['tracing off', { ...fixture, tracing: false }, {}],
   ['alarms on', { ...fixture, alarms: true }, {}],
+  ['alarms on, an email address subscribed', { ...fixture, alarms: true, alarmNotify: { emails: ['oncall@example.com'] } }, {}],
+  ['alarms on, an existing topic', { ...fixture, alarms: true, alarmNotify: { topicArn: 'arn:aws:sns:us-east-1:123456789012:alerts' } }, {}],
   ['three functions, alarms on, tracing off, no service', withoutServices({ ...several, alarms: true, tracing: false }), {}],
   ['three functions, alarms on, tracing on', { ...several, alarms: true }, {}],
   ['x86_64', { ...fixture, architecture: 'x86_64' }, {}],

@@ -100,7 +100,7 @@ describe('consumers read the resources the producers write to', () => {
 
   test('a consumer gets no producer grant or variable it does not list', () => {
     const env = resources[functionLogicalId(stack, 'processor')].Properties.Environment.Variables;
-    expect(Object.keys(env)).toEqual(['LOG_LEVEL']);
+    expect(Object.keys(env).sort()).toEqual(['LOG_LEVEL', 'METRICS_NAMESPACE']);
     const actions = statementsOfRole(template, roleLogicalId(stack, 'processor')).flatMap((s) => [s.Action].flat());
     expect(actions).not.toContain('sqs:SendMessage');
   });

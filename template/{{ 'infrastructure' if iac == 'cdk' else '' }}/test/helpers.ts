@@ -170,14 +170,24 @@ export const DEAD_LETTER_KINDS: FunctionKind[] = ['s3', 'sqs', 'dynamodb-stream'
 /** The stream kinds: with alarms on, an iterator age alarm each. */
 export const STREAM_KINDS: FunctionKind[] = ['dynamodb-stream', 'kinesis'];
 
-/** The alarms a configuration has: errors and throttles per function, DLQs, iterator ages. */
+/** The HTTP kinds: with alarms on, a 5xx rate and a p99 latency alarm each. */
+export const HTTP_KINDS: FunctionKind[] = ['apigw-rest', 'apigw-http', 'alb', 'function-url'];
+
+/** The batch kinds: with alarms on, a failed items alarm each. */
+export const BATCH_KINDS: FunctionKind[] = ['sqs', 'dynamodb-stream', 'kinesis'];
+
+/**
+ * The alarms a configuration has: errors and throttles per function, 5xx rate
+ * and latency per HTTP function, failed items per batch function, DLQs,
+ * iterator ages.
+ */
 export function expectedAlarmCount(config: ServiceConfig): number {
   if (!config.alarms) return 0;
   const count = (kinds: FunctionKind[]) => config.functions.filter((f) => kinds.includes(f.kind)).length;
   // An sqs function reading the service's queue has no dead-letter queue of its own: the queue's is counted once.
   const serviceQueueReaders = config.functions.filter((f) => triggerService(f) === 'sqs').length;
-  return 2 * config.functions.length + (config.services.includes('sqs') ? 1 : 0) +
-    count(DEAD_LETTER_KINDS) - serviceQueueReaders + count(STREAM_KINDS);
+  return 2 * config.functions.length + 2 * count(HTTP_KINDS) + count(BATCH_KINDS) +
+    (config.services.includes('sqs') ? 1 : 0) + count(DEAD_LETTER_KINDS) - serviceQueueReaders + count(STREAM_KINDS);
 }
 
 /** `METHOD /path` for every method of a REST API, rebuilt from the template. */

@@ -18,6 +18,7 @@ import {
   actionsOfRole,
   allKinds,
   everyKindTwice,
+  expectedAlarmCount,
   functionLogicalId,
   kindFunction,
   logicalId,
@@ -487,8 +488,9 @@ describe('alarms on', () => {
     });
   });
 
-  test('errors + throttles per function, a DLQ alarm per DLQ, an iterator age alarm per stream function', () => {
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 2 * FUNCTION_KINDS.length + 7 + 2);
+  test('errors + throttles per function, 5xx rate + latency per HTTP function, failed items per batch function, a DLQ alarm per DLQ, an iterator age alarm per stream function', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 2 * FUNCTION_KINDS.length + 2 * 4 + 3 + 7 + 2);
+    expect(expectedAlarmCount({ ...allKinds, alarms: true })).toBe(2 * FUNCTION_KINDS.length + 2 * 4 + 3 + 7 + 2);
   });
 });
 

@@ -49,13 +49,13 @@ describe('fixture: api (users CRUD on the table) + hello', () => {
     }
   });
 
-  test('environment: TABLE_NAME only where the table is used, LOG_LEVEL everywhere', () => {
+  test('environment: TABLE_NAME only where the table is used, LOG_LEVEL and METRICS_NAMESPACE everywhere', () => {
     const fns = resourcesOfType(template, 'AWS::Lambda::Function');
     expect(fns[apiFn].Properties.Environment).toEqual({
-      Variables: { LOG_LEVEL: 'INFO', TABLE_NAME: { Ref: tableId } },
+      Variables: { LOG_LEVEL: 'INFO', METRICS_NAMESPACE: 'fixture-service', TABLE_NAME: { Ref: tableId } },
     });
     expect(fns[helloFn].Properties.Environment).toEqual({
-      Variables: { GREETING: 'hi', LOG_LEVEL: 'INFO' },
+      Variables: { GREETING: 'hi', LOG_LEVEL: 'INFO', METRICS_NAMESPACE: 'fixture-service' },
     });
   });
 
@@ -407,9 +407,9 @@ describe('configuration errors are reported at synth', () => {
     const fns = ['my-fn', 'my_fn'].map((name) => ({ ...fixture.functions[1], name }));
     expect(() => synth({ ...fixture, functions: fns })).toThrow(/both map to construct id 'MyFn'/);
   });
-  test('reserved environment variable', () => {
-    const fns = [{ ...fixture.functions[1], environment: { LOG_LEVEL: 'x' } }];
-    expect(() => synth({ ...fixture, functions: fns })).toThrow(/LOG_LEVEL is set by the stack/);
+  test.each(['LOG_LEVEL', 'METRICS_NAMESPACE', 'TABLE_NAME'])('reserved environment variable %s', (name) => {
+    const fns = [{ ...fixture.functions[1], environment: { [name]: 'x' } }];
+    expect(() => synth({ ...fixture, functions: fns })).toThrow(new RegExp(`${name} is set by the stack`));
   });
   test('relative route path', () => {
     const fns = [{ ...fixture.functions[1], routes: [{ method: 'GET' as const, path: 'hello' }] }];
@@ -453,7 +453,7 @@ describe('generated service-config.ts', () => {
     expect(props.TracingConfig).toEqual(serviceConfig.tracing ? { Mode: 'Active' } : undefined);
     // Exactly the variables of its services, and a grant for those services only.
     expect(Object.keys(props.Environment.Variables).sort()).toEqual(
-      ['LOG_LEVEL', ...Object.keys(fn.environment ?? {}), ...fn.services.map((key) => SERVICE_ENV[key])].sort(),
+      ['LOG_LEVEL', 'METRICS_NAMESPACE', ...Object.keys(fn.environment ?? {}), ...fn.services.map((key) => SERVICE_ENV[key])].sort(),
     );
     for (const key of SERVICE_KEYS) {
       if (triggerService(fn) === key) continue; // reading its trigger: test/kinds.test.ts

@@ -48,6 +48,7 @@ function checkEveryFunction(config: ServiceConfig) {
       expect(variables).toEqual({
         ...fn.environment,
         LOG_LEVEL: 'INFO',
+        METRICS_NAMESPACE: config.projectName,
         ...Object.fromEntries(services.map((key) => [SERVICE_ENV[key], ref(key)])),
       });
     },

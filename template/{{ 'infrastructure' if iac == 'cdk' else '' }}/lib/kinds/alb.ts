@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as elbv2targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { errorRate } from '../alarms';
 import type { AlbFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
 import { acknowledge, checkRoutes } from './shared';
@@ -24,7 +25,7 @@ export function albPathPattern(routePath: string): string {
  * have: add an ACM certificate (`certificates: [ListenerCertificate.fromArn(arn)]`)
  * with a listener on 443 and turn this one into a redirect (`ListenerAction.redirect`).
  */
-export function wireAlb({ stack, service, config, fn }: KindContext<AlbFunctionConfig>): void {
+export function wireAlb({ stack, service, config, fn, alarms }: KindContext<AlbFunctionConfig>): void {
   checkRoutes(config);
   const id = pascalCase(config.name);
 
@@ -63,6 +64,19 @@ export function wireAlb({ stack, service, config, fn }: KindContext<AlbFunctionC
       conditions: [elbv2.ListenerCondition.pathPatterns([pathPattern])],
       action: elbv2.ListenerAction.forward([targetGroup]),
     });
+  });
+
+  // Alarms on the target group (after the listener rules attach it to the load balancer): the
+  // function's 5xx answers of all requests, and TargetResponseTime (in seconds). A failed
+  // invocation is the load balancer's own 502, which the function's Errors alarm reports.
+  alarms?.forHttpFunction(config, {
+    serverErrorRate: (period) => errorRate(
+      targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT),
+      targetGroup.metrics.requestCount(),
+      period,
+    ),
+    latency: (options) => targetGroup.metrics.targetResponseTime(options),
+    latencyUnit: 'seconds',
   });
 
   acknowledge(alb, 'ELB2',

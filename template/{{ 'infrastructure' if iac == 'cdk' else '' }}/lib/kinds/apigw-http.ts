@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { errorRate } from '../alarms';
 import type { ApiGwHttpFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
 import { acknowledge, checkRoutes } from './shared';
@@ -28,7 +29,7 @@ export const HTTP_API_ACCESS_LOG_FORMAT = {
  * write them through their service-linked role: no account setting needed).
  * Output: `<Name>ApiUrl` (`HttpApiUrl` for `http-api`).
  */
-export function wireApiGwHttp({ stack, service, config, fn }: KindContext<ApiGwHttpFunctionConfig>): void {
+export function wireApiGwHttp({ stack, service, config, fn, alarms }: KindContext<ApiGwHttpFunctionConfig>): void {
   checkRoutes(config);
   const id = pascalCase(config.name);
 
@@ -58,6 +59,13 @@ export function wireApiGwHttp({ stack, service, config, fn }: KindContext<ApiGwH
   for (const route of config.routes) {
     api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration });
   }
+
+  // Alarms on the API (dimension ApiId; its only stage is $default): 5xx / Count, and Latency.
+  alarms?.forHttpFunction(config, {
+    serverErrorRate: (period) => errorRate(api.metricServerError(), api.metricCount(), period),
+    latency: (options) => api.metricLatency(options),
+    latencyUnit: 'milliseconds',
+  });
 
   acknowledge(api, 'APIG4',
     'The API is public by design: which authorizer fits (IAM, JWT from Cognito or another issuer, a Lambda ' +

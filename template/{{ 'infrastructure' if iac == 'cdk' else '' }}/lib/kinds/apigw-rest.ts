@@ -1,5 +1,6 @@
 import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { ApiGwRestFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
@@ -14,7 +15,7 @@ import type { KindContext } from './types';
  * API Gateway validates a body only against a request model, and none is
  * declared, so the handlers stay the single source of truth.
  */
-export function wireApiGwRest({ stack, service, config, fn }: KindContext<ApiGwRestFunctionConfig>): void {
+export function wireApiGwRest({ stack, service, config, fn, alarms }: KindContext<ApiGwRestFunctionConfig>): void {
   if (config.routes.length === 0) {
     throw new Error(`function '${config.name}': kind apigw-rest needs at least one route`);
   }
@@ -65,6 +66,13 @@ export function wireApiGwRest({ stack, service, config, fn }: KindContext<ApiGwR
     });
   }
   acknowledgeNagFindings(api, service);
+
+  // Alarms on the stage: 5XXError records 0 or 1 per request, so its average is the 5xx share.
+  alarms?.forHttpFunction(config, {
+    serverErrorRate: (period) => api.deploymentStage.metricServerError({ period, statistic: cloudwatch.Stats.AVERAGE }),
+    latency: (options) => api.deploymentStage.metricLatency(options),
+    latencyUnit: 'milliseconds',
+  });
 
   // RestApi always adds an `<id>Endpoint<hash>` output with the same URL;
   // drop it so the named output below is the only one.

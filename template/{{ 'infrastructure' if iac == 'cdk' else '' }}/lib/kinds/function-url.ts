@@ -1,5 +1,6 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { errorRate } from '../alarms';
 import type { FunctionUrlFunctionConfig } from '../config-types';
 import { exposedId } from '../naming';
 import { checkRoutes, checkStrings } from './shared';
@@ -20,7 +21,7 @@ export const FUNCTION_URL_CORS_HEADERS = [
  * lambda:InvokeFunctionUrl and lambda:InvokeFunction on the function
  * (`fn.grantInvokeUrl(role)`) and sign their requests. Output: `<Name>FunctionUrl`.
  */
-export function wireFunctionUrl({ stack, config, fn }: KindContext<FunctionUrlFunctionConfig>): void {
+export function wireFunctionUrl({ stack, config, fn, alarms }: KindContext<FunctionUrlFunctionConfig>): void {
   if (config.authType !== 'AWS_IAM' && config.authType !== 'NONE') {
     throw new Error(`function '${config.name}': authType must be 'AWS_IAM' or 'NONE', got '${String(config.authType)}'`);
   }
@@ -36,6 +37,14 @@ export function wireFunctionUrl({ stack, config, fn }: KindContext<FunctionUrlFu
       maxAge: Duration.hours(1),
     },
   });
+  // Alarms on Lambda's function URL metrics (dimension FunctionName): Url5xxCount counts the
+  // handler's 5xx answers and failed invocations; UrlRequestLatency is what callers wait.
+  alarms?.forHttpFunction(config, {
+    serverErrorRate: (period) => errorRate(fn.metric('Url5xxCount'), fn.metric('UrlRequestCount'), period),
+    latency: (options) => fn.metric('UrlRequestLatency', options),
+    latencyUnit: 'milliseconds',
+  });
+
   new CfnOutput(stack, exposedId(config.name, 'FunctionUrl'), {
     description: `URL of the ${config.name} function (auth ${config.authType})`,
     value: url.url,

@@ -125,7 +125,7 @@ export function checkStreamSource(config: FunctionConfig & StreamSourceConfig): 
  * the newest record, report failed records (the Go handler's
  * batchItemFailures), bisect a failing batch, retry `retryAttempts` times,
  * then send the batch's description (shard, sequence numbers; not the records)
- * to an encrypted dead-letter queue. With alarms on: iterator age.
+ * to an encrypted dead-letter queue. With alarms on: iterator age and failed items.
  */
 export function streamSourceOptions(ctx: KindContext<FunctionConfig & StreamSourceConfig>): sources.StreamEventSourceProps {
   const { config } = ctx;
@@ -133,6 +133,7 @@ export function streamSourceOptions(ctx: KindContext<FunctionConfig & StreamSour
   const dlq = deadLetterQueue(ctx, `descriptions of the batches that failed ${config.retryAttempts} retries`);
   acknowledgeNotRedriveTarget(dlq, `the on-failure destination of the ${config.name} function's stream event source mapping`);
   ctx.alarms?.iteratorAge(config.name, ctx.fn);
+  ctx.alarms?.failedItems(config, ctx.fn);
   return {
     startingPosition: lambda.StartingPosition.LATEST,
     batchSize: config.batchSize,

@@ -46,6 +46,7 @@ export function wireSqs(ctx: KindContext<SqsFunctionConfig>): void {
     maxBatchingWindow: config.maxBatchingWindowSeconds > 0 ? Duration.seconds(config.maxBatchingWindowSeconds) : undefined,
     reportBatchItemFailures: true,
   }));
+  ctx.alarms?.failedItems(config, fn);
 }
 
 /** The function's own queue and dead-letter queue, with their outputs. */

@@ -20,8 +20,9 @@ export interface KindContext<C extends FunctionConfig = FunctionConfig> {
   resources: ServiceResources;
   /**
    * Present when the service has alarms on. The function's errors and
-   * throttles alarms exist already; a kind adds those of its own resources
-   * (e.g. dead-letter queue depth, iterator age) through it.
+   * throttles alarms exist already; a kind adds its own through it: 5xx rate
+   * and latency where its requests arrive (`forHttpFunction`), failed batch
+   * items, dead-letter queue depth, iterator age.
    */
   alarms?: ServiceAlarms;
 }
