@@ -26,7 +26,7 @@ import pytest
 from extensions.events import CATALOGUE
 
 from .conftest import free_port, generate, port_is_free
-from .kinds import BATCH_KINDS, EVERY_KIND
+from .kinds import BATCH_KINDS, EVERY_KIND, HTTP_KINDS, function
 
 pytestmark = pytest.mark.runtime
 
@@ -510,3 +510,98 @@ def test_the_event_driven_preset_runs_as_one_system(event_driven_project: Path, 
         counts = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
         assert (counts["ApproximateNumberOfMessages"], counts["ApproximateNumberOfMessagesNotVisible"]) == ("0", "0")
     assert port_is_free(aws_port), "the local AWS outlived make dev"
+
+
+# A route the test adds to every HTTP function of a generated project: GET answers the request's
+# tags and cookies and sets two cookies, POST answers the request's binary body back as bytes.
+ECHO_ROUTE = """package handler
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+
+	"github.com/example/my-service/pkg/apperr"
+	"github.com/example/my-service/pkg/middleware"
+)
+
+var echoRoute = map[string]middleware.Handler{
+	http.MethodGet: func(_ context.Context, req middleware.Request) (middleware.Response, error) {
+		cookies := []string{}
+		for _, c := range req.Cookies() {
+			cookies = append(cookies, c.Name+"="+c.Value)
+		}
+		resp, err := middleware.JSON(http.StatusOK, map[string]any{"tags": req.QueryValues("tag"), "cookies": cookies})
+		resp.Cookies = []string{"first=1; Path=/", "second=2; Path=/; HttpOnly"}
+		return resp, err
+	},
+	http.MethodPost: func(_ context.Context, req middleware.Request) (middleware.Response, error) {
+		body, err := base64.StdEncoding.DecodeString(req.Body)
+		if !req.IsBase64Encoded || err != nil {
+			return middleware.Response{}, &apperr.ValidationError{Message: "expected a binary body"}
+		}
+		return middleware.Binary(http.StatusOK, "application/octet-stream", body), nil
+	},
+}
+"""
+
+
+def add_echo_route(project: Path) -> None:
+    """Serve ECHO_ROUTE at /echo from every HTTP function, and tell make dev about it."""
+    (project / "internal/handler/echo.go").write_text(ECHO_ROUTE)
+    for handler in (project / "internal/handler").glob("*.go"):
+        source = handler.read_text()
+        if "middleware.Routes{" in source:
+            handler.write_text(source.replace("middleware.Routes{", 'middleware.Routes{\n"/echo": echoRoute,', 1))
+    functions = project / "tools/localrun/functions.go"
+    source = functions.read_text()
+    assert "routes: []route{" in source
+    functions.write_text(
+        source.replace(
+            "routes: []route{", 'routes: []route{{method: "GET", path: "/echo"}, {method: "POST", path: "/echo"},'
+        )
+    )
+
+
+def send(
+    method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, Any, bytes]:
+    """One request: the status, the response's headers and its body."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_dev_carries_repeated_values_cookies_and_binary_bodies(copie: Any, tmp_path: Path) -> None:
+    """Through `make dev`, every HTTP kind's handler gets every value of a repeated query
+    parameter and every cookie, and the client gets every Set-Cookie header and binary bodies as
+    bytes; behind an ALB target group without multi-value headers (the stack's), only a repeated
+    parameter's last value and one cookie pass, as in AWS."""
+    project = generate(copie, functions=[function(kind) for kind in HTTP_KINDS], aws_services=[], example_crud=False)
+    add_echo_route(project)
+    binary = b"\x89PNG\r\n\x1a\n\x00\xff"
+    with dev_server(project, moto_env("http://127.0.0.1:9"), tmp_path / "dev.log", len(HTTP_KINDS)) as first_port:
+        for offset, kind in enumerate(HTTP_KINDS):
+            base = f"http://127.0.0.1:{first_port + offset}"
+            every_value = kind != "alb"
+
+            status, _, body = send("GET", f"{base}/hello?name=Ada&name=Grace")
+            greeting = "Hello, Ada and Grace!" if every_value else "Hello, Grace!"
+            assert (status, json.loads(body)) == (200, {"message": greeting}), kind
+
+            status, headers, body = send("GET", f"{base}/echo?tag=a&tag=b", headers={"Cookie": "a=1; b=2"})
+            assert status == 200, (kind, body)
+            assert json.loads(body) == {"tags": ["a", "b"] if every_value else ["b"], "cookies": ["a=1", "b=2"]}, kind
+            set_cookies = headers.get_all("Set-Cookie")
+            want = ["first=1; Path=/", "second=2; Path=/; HttpOnly"] if every_value else ["first=1; Path=/"]
+            assert set_cookies == want, kind
+
+            status, headers, body = send("POST", f"{base}/echo", binary, {"Content-Type": "application/octet-stream"})
+            assert (status, headers["Content-Type"], body) == (200, "application/octet-stream", binary), kind
+
+            status, _, body = send("GET", f"{base}/hello?name=Ada&name=%20")
+            assert status == 400 and json.loads(body)["field"] == "name", kind
+    assert "Set-Cookie headers dropped" in (tmp_path / "dev.log").read_text(), "the ALB adapter says why"

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -217,16 +218,18 @@ type httpResponse struct {
 	IsBase64Encoded   bool                `json:"isBase64Encoded"`
 }
 
-// restEvent builds the API Gateway REST (v1 proxy) event for an HTTP request.
+// restEvent builds the API Gateway REST (v1 proxy) event for an HTTP request: every value of a
+// repeated query parameter or header in the multi-value fields, the last one in the others.
 func restEvent(r *http.Request, rt route, params map[string]string, body []byte) events.APIGatewayProxyRequest {
+	query := r.URL.Query()
 	event := events.APIGatewayProxyRequest{
 		Resource:                        rt.path,
 		Path:                            r.URL.Path,
 		HTTPMethod:                      r.Method,
-		Headers:                         firstValues(r.Header),
+		Headers:                         lastValues(r.Header),
 		MultiValueHeaders:               r.Header,
-		QueryStringParameters:           firstValues(r.URL.Query()),
-		MultiValueQueryStringParameters: r.URL.Query(),
+		QueryStringParameters:           lastValues(query),
+		MultiValueQueryStringParameters: query,
 		PathParameters:                  params,
 		RequestContext: events.APIGatewayProxyRequestContext{
 			RequestID:        rand.Text(),
@@ -268,8 +271,9 @@ func httpAPIEvent(r *http.Request, rt route, params map[string]string, body []by
 	return event
 }
 
-// albEvent builds the event of an ALB target group without multi-value headers. An ALB passes
-// the query string as sent, without decoding it.
+// albEvent builds the event of an ALB target group without multi-value headers, the default the
+// stack keeps: the last value of a repeated query parameter or header. An ALB passes the
+// query string as sent, without decoding it.
 func albEvent(r *http.Request, body []byte) events.ALBTargetGroupRequest {
 	headers := map[string]string{}
 	for name, values := range r.Header {
@@ -315,18 +319,22 @@ func functionURLEvent(r *http.Request, body []byte) events.LambdaFunctionURLRequ
 }
 
 // v2Headers returns the headers as payload 2.0 has them: lower-case names, repeated values
-// joined by commas, and the cookies in a list of their own.
+// joined by commas, and the cookies of every Cookie header, as sent, in a list of their own.
 func v2Headers(r *http.Request) (map[string]string, []string) {
 	headers := map[string]string{}
 	var cookies []string
 	for name, values := range r.Header {
-		if strings.EqualFold(name, "Cookie") {
-			for _, c := range r.Cookies() {
-				cookies = append(cookies, c.String())
-			}
+		if !strings.EqualFold(name, "Cookie") {
+			headers[strings.ToLower(name)] = strings.Join(values, ",")
 			continue
 		}
-		headers[strings.ToLower(name)] = strings.Join(values, ",")
+		for _, line := range values {
+			for cookie := range strings.SplitSeq(line, ";") {
+				if cookie = strings.TrimSpace(cookie); cookie != "" {
+					cookies = append(cookies, cookie)
+				}
+			}
+		}
 	}
 	return headers, cookies
 }
@@ -337,10 +345,12 @@ func v2HTTP(r *http.Request) events.APIGatewayV2HTTPRequestContextHTTPDescriptio
 	}
 }
 
-func firstValues(m map[string][]string) map[string]string {
+// lastValues returns the last value of each name, as the single-value fields of an API Gateway
+// REST event hold it.
+func lastValues(m map[string][]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
-		out[k] = v[0]
+		out[k] = v[len(v)-1]
 	}
 	return out
 }
@@ -361,19 +371,10 @@ func eventBody(body []byte) (string, bool) {
 	return base64.StdEncoding.EncodeToString(body), true
 }
 
+// writeResponse answers with a function's response: its headers, the values of its multi-value
+// headers that its headers do not already hold (as API Gateway merges them), one Set-Cookie
+// header per cookie, and its body, decoded when it is base64.
 func writeResponse(w http.ResponseWriter, resp httpResponse) {
-	for name, value := range resp.Headers {
-		w.Header().Set(name, value)
-	}
-	for name, values := range resp.MultiValueHeaders {
-		w.Header().Del(name)
-		for _, value := range values {
-			w.Header().Add(name, value)
-		}
-	}
-	for _, cookie := range resp.Cookies {
-		w.Header().Add("Set-Cookie", cookie)
-	}
 	body := []byte(resp.Body)
 	if resp.IsBase64Encoded {
 		decoded, err := base64.StdEncoding.DecodeString(resp.Body)
@@ -382,6 +383,19 @@ func writeResponse(w http.ResponseWriter, resp httpResponse) {
 			return
 		}
 		body = decoded
+	}
+	for name, value := range resp.Headers {
+		w.Header().Set(name, value)
+	}
+	for name, values := range resp.MultiValueHeaders {
+		for _, value := range values {
+			if !slices.Contains(w.Header().Values(name), value) {
+				w.Header().Add(name, value)
+			}
+		}
+	}
+	for _, cookie := range resp.Cookies {
+		w.Header().Add("Set-Cookie", cookie)
 	}
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(body)

@@ -175,6 +175,147 @@ func TestGatewayBuildsAnHTTPAPIEvent(t *testing.T) {
 	assert.Equal(t, http.MethodGet, event.RequestContext.HTTP.Method)
 }
 
+// repeatedValues is a request with a repeated query parameter and header, and two Cookie headers.
+func repeatedValues() *http.Request {
+	req := httptest.NewRequest(http.MethodGet, "/hello?tag=a&tag=b%2Cc&tag=d+e", nil)
+	req.Header.Add("X-Tag", "x")
+	req.Header.Add("X-Tag", "y")
+	req.Header.Add("Cookie", "a=1; b=2")
+	req.Header.Add("Cookie", "c=3")
+	return req
+}
+
+// TestGatewayCarriesRepeatedValues checks each kind's event for a repeated query parameter, a
+// repeated header and several cookies, as its service sends them.
+func TestGatewayCarriesRepeatedValues(t *testing.T) {
+	tests := []struct {
+		kind  string
+		check func(t *testing.T, event []byte)
+	}{
+		{"apigw-rest", func(t *testing.T, event []byte) {
+			var e events.APIGatewayProxyRequest
+			require.NoError(t, json.Unmarshal(event, &e))
+			assert.Equal(t, []string{"a", "b,c", "d e"}, e.MultiValueQueryStringParameters["tag"])
+			assert.Equal(t, "d e", e.QueryStringParameters["tag"], "the last value")
+			assert.Equal(t, []string{"x", "y"}, e.MultiValueHeaders["X-Tag"])
+			assert.Equal(t, "y", e.Headers["X-Tag"], "the last value")
+			assert.Equal(t, []string{"a=1; b=2", "c=3"}, e.MultiValueHeaders["Cookie"])
+		}},
+		{"apigw-http", func(t *testing.T, event []byte) {
+			var e events.APIGatewayV2HTTPRequest
+			require.NoError(t, json.Unmarshal(event, &e))
+			assert.Equal(t, "tag=a&tag=b%2Cc&tag=d+e", e.RawQueryString)
+			assert.Equal(t, "a,b,c,d e", e.QueryStringParameters["tag"], "the values joined by commas")
+			assert.Equal(t, "x,y", e.Headers["x-tag"], "the values joined by commas")
+			assert.Equal(t, []string{"a=1", "b=2", "c=3"}, e.Cookies)
+			assert.NotContains(t, e.Headers, "cookie")
+		}},
+		{"alb", func(t *testing.T, event []byte) {
+			var e events.ALBTargetGroupRequest
+			require.NoError(t, json.Unmarshal(event, &e))
+			assert.Equal(t, "d+e", e.QueryStringParameters["tag"], "the last value, as sent")
+			assert.Equal(t, "y", e.Headers["x-tag"], "the last value")
+			assert.Equal(t, "c=3", e.Headers["cookie"], "the last Cookie header")
+			assert.Nil(t, e.MultiValueHeaders, "the target group's multi-value headers are off")
+		}},
+		{"function-url", func(t *testing.T, event []byte) {
+			var e events.LambdaFunctionURLRequest
+			require.NoError(t, json.Unmarshal(event, &e))
+			assert.Equal(t, "tag=a&tag=b%2Cc&tag=d+e", e.RawQueryString)
+			assert.Equal(t, "a,b,c,d e", e.QueryStringParameters["tag"], "the values joined by commas")
+			assert.Equal(t, "x,y", e.Headers["x-tag"], "the values joined by commas")
+			assert.Equal(t, []string{"a=1", "b=2", "c=3"}, e.Cookies)
+			assert.NotContains(t, e.Headers, "cookie")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			g, got := kindGateway(tt.kind, map[string]any{"statusCode": http.StatusOK})
+			rec := httptest.NewRecorder()
+
+			g.ServeHTTP(rec, repeatedValues())
+
+			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+			tt.check(t, *got)
+		})
+	}
+}
+
+// TestGatewayAnswersEachKindsResponse checks that the HTTP client gets every header value, every
+// cookie and the bytes of a base64 body, from each kind's response.
+func TestGatewayAnswersEachKindsResponse(t *testing.T) {
+	body := []byte("\x89PNG\x00\xff")
+	encoded := base64.StdEncoding.EncodeToString(body)
+	cookies := []string{"a=1; Path=/; HttpOnly", "b=2; Max-Age=60"}
+	tests := []struct {
+		kind       string
+		resp       any
+		wantVary   []string
+		wantCookie []string
+	}{
+		{"apigw-rest", events.APIGatewayProxyResponse{
+			StatusCode:        http.StatusOK,
+			Headers:           map[string]string{"Content-Type": "image/png", "Vary": "Accept"},
+			MultiValueHeaders: map[string][]string{"Vary": {"Accept", "Cookie"}, "Set-Cookie": cookies},
+			Body:              encoded,
+			IsBase64Encoded:   true,
+		}, []string{"Accept", "Cookie"}, cookies},
+		{"apigw-http", events.APIGatewayV2HTTPResponse{
+			StatusCode:      http.StatusOK,
+			Headers:         map[string]string{"Content-Type": "image/png", "Vary": "Accept, Cookie"},
+			Cookies:         cookies,
+			Body:            encoded,
+			IsBase64Encoded: true,
+		}, []string{"Accept, Cookie"}, cookies},
+		{"alb", events.ALBTargetGroupResponse{
+			StatusCode:        http.StatusOK,
+			StatusDescription: "200 OK",
+			MultiValueHeaders: map[string][]string{"Content-Type": {"image/png"}, "Vary": {"Accept", "Cookie"}, "Set-Cookie": cookies},
+			Body:              encoded,
+			IsBase64Encoded:   true,
+		}, []string{"Accept", "Cookie"}, cookies},
+		{"function-url", events.LambdaFunctionURLResponse{
+			StatusCode:      http.StatusOK,
+			Headers:         map[string]string{"Content-Type": "image/png", "Vary": "Accept, Cookie"},
+			Cookies:         cookies,
+			Body:            encoded,
+			IsBase64Encoded: true,
+		}, []string{"Accept, Cookie"}, cookies},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			g, _ := kindGateway(tt.kind, tt.resp)
+			rec := httptest.NewRecorder()
+
+			g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/hello", nil))
+
+			assert.Equal(t, http.StatusOK, rec.Code)
+			assert.Equal(t, "image/png", rec.Header().Get("Content-Type"))
+			assert.Equal(t, tt.wantVary, rec.Header().Values("Vary"))
+			assert.Equal(t, tt.wantCookie, rec.Header().Values("Set-Cookie"))
+			assert.Equal(t, body, rec.Body.Bytes())
+		})
+	}
+}
+
+func TestGatewayRejectsABodyThatIsNotBase64(t *testing.T) {
+	g, _ := kindGateway("apigw-http", events.APIGatewayV2HTTPResponse{
+		StatusCode:      http.StatusOK,
+		Headers:         map[string]string{"Content-Type": "image/png"},
+		Cookies:         []string{"a=1"},
+		Body:            "not base64!",
+		IsBase64Encoded: true,
+	})
+	rec := httptest.NewRecorder()
+
+	g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/hello", nil))
+
+	assert.Equal(t, http.StatusBadGateway, rec.Code)
+	assert.JSONEq(t, `{"error":"response body is not valid base64"}`, rec.Body.String())
+	assert.Equal(t, "application/json", rec.Header().Get("Content-Type"))
+	assert.Empty(t, rec.Header().Values("Set-Cookie"), "nothing of the broken response reaches the client")
+}
+
 func TestGatewayRoutesHTTPAPIsLikeAPIGateway(t *testing.T) {
 	g, got := kindGateway("apigw-http", events.APIGatewayV2HTTPResponse{StatusCode: http.StatusOK})
 	rec := httptest.NewRecorder()
