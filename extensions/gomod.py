@@ -85,7 +85,8 @@ FEATURES: dict[str, Feature] = {
     ),
     # The users example: repository over DynamoDB (its tests build smithy errors).
     "users": Feature(direct=(*DYNAMODB, SMITHY), indirect=DYNAMODB_INDIRECT),
-    # The service packages under internal/ (extensions/services.py), by aws_services key.
+    # The service packages under internal/ (extensions/services.py), by aws_services key. Their
+    # tests build smithy errors, so smithy-go is a direct requirement of each.
     "dynamodb": Feature(direct=(*DYNAMODB, SMITHY), indirect=DYNAMODB_INDIRECT),
     "s3": Feature(
         direct=(f"{SDK}/service/s3", f"{SDK}/feature/s3/transfermanager", SMITHY),
@@ -95,13 +96,13 @@ FEATURES: dict[str, Feature] = {
             f"{SDK}/service/internal/s3shared",
         ),
     ),
-    "sqs": Feature(direct=(f"{SDK}/service/sqs",), indirect=()),
-    "sns": Feature(direct=(f"{SDK}/service/sns",), indirect=()),
+    "sqs": Feature(direct=(f"{SDK}/service/sqs", SMITHY), indirect=()),
+    "sns": Feature(direct=(f"{SDK}/service/sns", SMITHY), indirect=()),
     "secretsmanager": Feature(
         direct=(f"{SDK}/service/secretsmanager", "github.com/aws/aws-secretsmanager-caching-go/v2", SMITHY),
         indirect=(),
     ),
-    "ssm": Feature(direct=(f"{SDK}/service/ssm",), indirect=()),
+    "ssm": Feature(direct=(f"{SDK}/service/ssm", SMITHY), indirect=()),
 }
 
 
