@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -284,3 +285,22 @@ def test_services_catalogue_matches_the_question_and_go_modules() -> None:
         assert key in gomod.FEATURES, key
         folder = f"{{{{ '{SERVICES[key].package}' if '{key}' in plan.service_packages else '' }}}}"
         assert (ROOT / "template" / "internal" / folder).is_dir(), folder
+
+
+def test_services_catalogue_matches_the_cdk_app_and_go_packages() -> None:
+    """One service, one key, one variable: the catalogue, the CDK app's SERVICE_KEYS (same order)
+    and SERVICE_ENV, and the Go package's EnvName agree."""
+    keys = re.search(r"export const SERVICE_KEYS = \[([^\]]*)\] as const;", (INFRA / "lib/config-types.ts").read_text())
+    assert keys is not None
+    assert re.findall(r"'([a-z0-9]+)'", keys.group(1)) == list(SERVICES)
+    services_ts = (INFRA / "lib/services.ts").read_text()
+    env_block = re.search(r"export const SERVICE_ENV = \{(.*?)\} as const", services_ts, re.S)
+    assert env_block is not None
+    assert dict(re.findall(r"^\s+(\w+): '(\w+)',$", env_block.group(1), re.M)) == {
+        key: service.env for key, service in SERVICES.items()
+    }
+    for key, service in SERVICES.items():
+        folder = f"{{{{ '{service.package}' if '{key}' in plan.service_packages else '' }}}}"
+        env_go = (ROOT / "template" / "internal" / folder / "env.go").read_text()
+        assert f'const EnvName = "{service.env}"' in env_go, key
+        assert f"func {service.constructor}(cfg aws.Config) (*{service.go_type}, error)" in env_go, key

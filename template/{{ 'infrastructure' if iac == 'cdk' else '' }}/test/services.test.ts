@@ -39,7 +39,12 @@ const denyWithoutTls = (action: string, resource: unknown) =>
 function checkEveryFunction(config: ServiceConfig) {
   const { stack, template } = synth(config);
   const resources = template.toJSON().Resources as Record<string, Props>;
-  const ref = (key: ServiceKey) => ({ Ref: logicalId(stack, SERVICE_RESOURCES[key].ids[0]) });
+  // What a service's environment variable holds: its resource's Ref, or an attribute of it.
+  const ref = (key: ServiceKey) => {
+    const { ids, envAttribute } = SERVICE_RESOURCES[key];
+    const id = logicalId(stack, ids[0]);
+    return envAttribute === undefined ? { Ref: id } : { 'Fn::GetAtt': [id, envAttribute] };
+  };
 
   test.each(config.functions.map((f) => [f.name, f.services, f] as const))(
     '%s: exactly the environment variables of its services %j',
@@ -85,7 +90,7 @@ function checkEveryFunction(config: ServiceConfig) {
   return { stack, template, resources };
 }
 
-describe('all six services: api uses all of them, uploader S3 only, plain none', () => {
+describe('every service: api uses all of them, uploader S3 only, plain none', () => {
   const { stack, template, resources } = checkEveryFunction(allServices);
   const id = (child: string) => logicalId(stack, child);
   const apiRole = roleLogicalId(stack, 'api');
