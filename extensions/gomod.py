@@ -45,6 +45,7 @@ VERSIONS: dict[str, str] = {
     f"{SDK}/service/secretsmanager": "v1.50.12",
     "github.com/aws/aws-secretsmanager-caching-go/v2": "v2.2.0",
     f"{SDK}/service/ssm": "v1.82.1",
+    f"{SDK}/service/kinesis": "v1.57.0",
 }
 
 DYNAMODB = (
@@ -103,6 +104,8 @@ FEATURES: dict[str, Feature] = {
         indirect=(),
     ),
     "ssm": Feature(direct=(f"{SDK}/service/ssm", SMITHY), indirect=()),
+    # The client's SubscribeToShard (which internal/stream does not call) brings the event stream protocol.
+    "kinesis": Feature(direct=(f"{SDK}/service/kinesis", SMITHY), indirect=(f"{SDK}/aws/protocol/eventstream",)),
 }
 
 

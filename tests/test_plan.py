@@ -304,3 +304,30 @@ def test_services_catalogue_matches_the_cdk_app_and_go_packages() -> None:
         env_go = (ROOT / "template" / "internal" / folder / "env.go").read_text()
         assert f'const EnvName = "{service.env}"' in env_go, key
         assert f"func {service.constructor}(cfg aws.Config) (*{service.go_type}, error)" in env_go, key
+
+
+@pytest.mark.parametrize(
+    ("key", "modules", "indirect"),
+    [
+        ("kinesis", ["service/kinesis"], ["aws/protocol/eventstream"]),
+    ],
+)
+def test_producer_services_plan(key: str, modules: list[str], indirect: list[str]) -> None:
+    answers = {
+        **DEFAULT_ANSWERS,
+        "example_crud": False,
+        "aws_services": [key],
+        "functions": [{"name": "worker", "event": "direct"}, {"name": "plain", "event": "direct", "services": []}],
+    }
+    result = plan.build_plan(answers)
+    worker, plain = result["functions"]
+    assert worker["service_keys"] == [key] and plain["service_keys"] == []
+    assert worker["services"] == [vars(SERVICES[key])]
+    assert result["service_packages"] == [key]
+    direct = {e["path"]: e["version"] for e in result["go_require"]["direct"]}
+    pinned = {e["path"]: e["version"] for e in result["go_require"]["indirect"]}
+    for module in modules:
+        assert direct[f"{gomod.SDK}/{module}"] == gomod.VERSIONS[f"{gomod.SDK}/{module}"]
+    assert gomod.SMITHY in direct  # the package's tests build smithy errors
+    for module in indirect:
+        assert f"{gomod.SDK}/{module}" in pinned

@@ -1,10 +1,12 @@
 // The AWS services of `ServiceConfig.services`: one resource each, created directly in the stack
-// with a stable id (`Table`, `Bucket`, `Queue`, `Topic`, `Secret`, `Parameter`), and for each
+// with a stable id (`Table`, `Bucket`, `Queue`, `Topic`, `Secret`, `Parameter`, `Stream`), and
+// for each
 // function that lists a service the environment variable naming its resource and a
 // least-privilege grant on it. A function that does not list a service gets neither.
 import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -21,6 +23,7 @@ export const SERVICE_ENV = {
   sns: 'TOPIC_ARN',
   secretsmanager: 'SECRET_ID',
   ssm: 'PARAMETER_NAME',
+  kinesis: 'STREAM_ARN',
 } as const satisfies Record<ServiceKey, string>;
 
 /** The table's global secondary indexes; grants name them instead of `index/*`. */
@@ -76,6 +79,14 @@ export const MAX_RECEIVE_COUNT = 3;
 export const PARAMETER_ACTIONS = ['ssm:GetParameter'];
 
 /**
+ * What `kinesis` grants on the stream: the one call internal/stream makes.
+ * PutRecords, naming the stream by its ARN, needs nothing else: no
+ * kinesis:DescribeStream or ListShards, and no KMS permission for the AWS
+ * managed key alias/aws/kinesis.
+ */
+export const STREAM_ACTIONS = ['kinesis:PutRecords'];
+
+/**
  * The value the stack gives the parameter. CloudFormation only creates String
  * and StringList parameters; the real value is set out of band (README).
  */
@@ -93,6 +104,7 @@ export interface ServiceResources {
   readonly secret?: secretsmanager.Secret;
   /** An interface, so that an imported SecureString parameter can take the created one's place. */
   readonly parameter?: ssm.IStringParameter;
+  readonly stream?: kinesis.Stream;
 }
 
 /** One resource (and its CfnOutput) per service in `config.services`, none for the others. */
@@ -105,6 +117,7 @@ export function createServiceResources(stack: Stack, config: ServiceConfig): Ser
     ...(uses('sns') ? { topic: createTopic(stack, config) } : {}),
     ...(uses('secretsmanager') ? { secret: createSecret(stack, config) } : {}),
     ...(uses('ssm') ? { parameter: createParameter(stack, config) } : {}),
+    ...(uses('kinesis') ? { stream: createStream(stack) } : {}),
   };
 }
 
@@ -169,6 +182,13 @@ const CONNECT: { [K in ServiceKey]: (resources: ServiceResources, fn: lambda.Fun
     // GetParameterHistory and DescribeParameters): internal/params only calls GetParameter.
     iam.Grant.addToPrincipal({ grantee: fn, actions: PARAMETER_ACTIONS, resourceArns: [p.parameterArn] });
     return p.parameterName;
+  },
+  kinesis: ({ stream }, fn) => {
+    const s = present(stream, 'kinesis');
+    // Narrower than stream.grantWrite (which adds kinesis:PutRecord and
+    // kinesis:ListShards): internal/stream only calls PutRecords.
+    iam.Grant.addToPrincipal({ grantee: fn, actions: STREAM_ACTIONS, resourceArns: [s.streamArn] });
+    return s.streamArn; // PutRecords names the stream by its ARN, as Kinesis recommends
   },
 };
 
@@ -337,3 +357,27 @@ function createParameter(stack: Stack, config: ServiceConfig): ssm.IStringParame
   new CfnOutput(stack, 'ParameterName', { description: `SSM parameter (${SERVICE_ENV.ssm})`, value: parameter.parameterName });
   return parameter;
 }
+
+/**
+ * The `kinesis` service's stream (`Stream`) to put records on: one
+ * provisioned shard, as the `kinesis` kind's stream, which takes 1 MB/s or
+ * 1000 records/s and costs less than an on-demand stream's hourly charge at
+ * low volume. Beyond that Kinesis throttles; internal/stream retries the
+ * throttled records, then reports ErrThrottled (a 503 from an HTTP
+ * function). For traffic you cannot size, switch to
+ * `streamMode: kinesis.StreamMode.ON_DEMAND` (without `shardCount`), which
+ * scales by itself and bills per GB. Records are kept 24 hours, encrypted
+ * with the AWS managed key alias/aws/kinesis, which producers in the account
+ * use without a KMS grant.
+ */
+function createStream(stack: Stack): kinesis.Stream {
+  const stream = new kinesis.Stream(stack, 'Stream', {
+    streamMode: kinesis.StreamMode.PROVISIONED,
+    shardCount: 1,
+    retentionPeriod: Duration.hours(24),
+    encryption: kinesis.StreamEncryption.MANAGED,
+  });
+  new CfnOutput(stack, 'StreamArn', { description: `Kinesis stream (${SERVICE_ENV.kinesis})`, value: stream.streamArn });
+  return stream;
+}
+

@@ -141,6 +141,7 @@ export const SERVICE_RESOURCES: Record<ServiceKey, { ids: string[]; type: string
   sns: { ids: ['Topic'], type: 'AWS::SNS::Topic', actionPrefix: 'sns:' },
   secretsmanager: { ids: ['Secret'], type: 'AWS::SecretsManager::Secret', actionPrefix: 'secretsmanager:' },
   ssm: { ids: ['Parameter'], type: 'AWS::SSM::Parameter', actionPrefix: 'ssm:' },
+  kinesis: { ids: ['Stream'], type: 'AWS::Kinesis::Stream', actionPrefix: 'kinesis:', envAttribute: 'Arn' },
 };
 
 /** The logical ids a statement's resources refer to (Ref, Fn::GetAtt). */
@@ -256,7 +257,7 @@ export const allServices: ServiceConfig = {
   functions: [restFunction('api', [...SERVICE_KEYS]), restFunction('uploader', ['s3']), restFunction('plain', [])],
 };
 
-/** Every service, each used by exactly one function (two per function). */
+/** Every service, each used by exactly one function (at most two per function). */
 export const splitServices: ServiceConfig = {
   ...fixture,
   services: [...SERVICE_KEYS],
@@ -264,6 +265,7 @@ export const splitServices: ServiceConfig = {
     restFunction('store', ['dynamodb', 's3']),
     restFunction('notify', ['sqs', 'sns']),
     restFunction('settings', ['secretsmanager', 'ssm']),
+    restFunction('produce', ['kinesis']),
   ],
 };
 

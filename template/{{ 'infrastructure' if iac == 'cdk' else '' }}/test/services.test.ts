@@ -10,6 +10,7 @@ import {
   PARAMETER_ACTIONS,
   PARAMETER_PLACEHOLDER,
   SERVICE_ENV,
+  STREAM_ACTIONS,
 } from '../lib/services';
 import {
   type Props,
@@ -185,6 +186,17 @@ describe('every service: api uses all of them, uploader S3 only, plain none', ()
     });
   });
 
+  test('stream: one provisioned shard, records kept 24 hours, encrypted with the AWS managed key alias/aws/kinesis', () => {
+    expect(resources[id('Stream')].Properties).toEqual({
+      ShardCount: 1,
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+      RetentionPeriodHours: 24,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+      Tags: [{ Key: 'project', Value: 'fixture-service' }],
+    });
+    template.resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
+  });
+
   test('outputs name every resource, the secret by its ARN', () => {
     const outputs = template.toJSON().Outputs as Record<string, Props>;
     expect(Object.fromEntries(Object.entries(outputs).filter(([name]) => !name.endsWith('ApiUrl')).map(([name, o]) => [name, o.Value]))).toEqual({
@@ -195,6 +207,7 @@ describe('every service: api uses all of them, uploader S3 only, plain none', ()
       TopicArn: { Ref: id('Topic') },
       SecretArn: { Ref: id('Secret') },
       ParameterName: { Ref: id('Parameter') },
+      StreamArn: { 'Fn::GetAtt': [id('Stream'), 'Arn'] },
     });
   });
 
@@ -245,6 +258,15 @@ describe('every service: api uses all of them, uploader S3 only, plain none', ()
     expect(resource).not.toContain('*');
   });
 
+  test('Kinesis grant: PutRecords on the stream only, no KMS permission (AWS managed key)', () => {
+    expect(STREAM_ACTIONS).toEqual(['kinesis:PutRecords']);
+    expect(statementsForService(template, stack, apiRole, 'kinesis')).toEqual([
+      { Action: 'kinesis:PutRecords', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id('Stream'), 'Arn'] } },
+    ]);
+    const kms = statementsOfRole(template, apiRole).filter((st) => JSON.stringify(st.Action).includes('kms:'));
+    expect(kms).toEqual([]);
+  });
+
   test('plain: only its log group and X-Ray', () => {
     const actions = statementsOfRole(template, roleLogicalId(stack, 'plain')).flatMap((st) => [st.Action].flat());
     expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
@@ -258,7 +280,7 @@ describe('services split across functions: each service granted to one function'
     for (const key of SERVICE_KEYS) {
       expect(splitServices.functions.filter((f) => f.services.includes(key))).toHaveLength(1);
     }
-    expect(stack.functions.size).toBe(3);
+    expect(stack.functions.size).toBe(4);
   });
 });
 
