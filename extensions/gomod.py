@@ -46,6 +46,7 @@ VERSIONS: dict[str, str] = {
     "github.com/aws/aws-secretsmanager-caching-go/v2": "v2.2.0",
     f"{SDK}/service/ssm": "v1.82.1",
     f"{SDK}/service/kinesis": "v1.57.0",
+    f"{SDK}/service/eventbridge": "v1.55.11",
 }
 
 DYNAMODB = (
@@ -106,6 +107,8 @@ FEATURES: dict[str, Feature] = {
     "ssm": Feature(direct=(f"{SDK}/service/ssm", SMITHY), indirect=()),
     # The client's SubscribeToShard (which internal/stream does not call) brings the event stream protocol.
     "kinesis": Feature(direct=(f"{SDK}/service/kinesis", SMITHY), indirect=(f"{SDK}/aws/protocol/eventstream",)),
+    # Its integration test reads the events a rule sends to an SQS queue.
+    "eventbridge": Feature(direct=(f"{SDK}/service/eventbridge", f"{SDK}/service/sqs", SMITHY), indirect=()),
 }
 
 

@@ -30,5 +30,6 @@ SERVICES: dict[str, AwsService] = {
         AwsService("secretsmanager", "secrets", "NewFromConfig", "Secret", "SECRET_ID", "Secret"),
         AwsService("ssm", "params", "NewFromConfig", "Parameter", "PARAMETER_NAME", "Parameter"),
         AwsService("kinesis", "stream", "NewFromConfig", "Stream", "STREAM_ARN", "Stream"),
+        AwsService("eventbridge", "bus", "NewFromConfig", "Bus", "EVENT_BUS_NAME", "Bus"),
     )
 }

@@ -318,6 +318,15 @@ CDK_STACK = {
             "DeletionPolicy": "Retain",
             "Metadata": {"aws:cdk:path": "my-service/Stream/Resource"},
         },
+        "EventBus7B8748AA": {
+            "Type": "AWS::Events::EventBus",
+            "Properties": {
+                "Description": "my-service: events the functions put through EVENT_BUS_NAME",
+                "Name": "myserviceEventBusAE0E4560",
+                "Tags": [{"Key": "project", "Value": "my-service"}],
+            },
+            "Metadata": {"aws:cdk:path": "my-service/EventBus/Resource"},
+        },
         # The sns kind's trigger: a Lambda subscription, which the local AWS does not create.
         "NotifierFunctionNotifierTopic5B18EC13": {
             "Type": "AWS::SNS::Subscription",
@@ -371,6 +380,7 @@ CDK_STACK = {
                         "SECRET_ID": {"Ref": "SecretA720EF05"},
                         "PARAMETER_NAME": {"Ref": "Parameter9E1B4FBA"},
                         "STREAM_ARN": {"Fn::GetAtt": ["Stream790BDEE4", "Arn"]},
+                        "EVENT_BUS_NAME": {"Ref": "EventBus7B8748AA"},
                     }
                 },
                 "Handler": "bootstrap",
@@ -448,9 +458,10 @@ def test_cdk_synth_template(cdk_template: Path) -> None:
         )
         assert env["PARAMETER_NAME"] == "/my-service/parameter"
         assert env["STREAM_ARN"] == "arn:aws:kinesis:us-east-1:123456789012:stream/my-service-stream790bdee4"
+        assert env["EVENT_BUS_NAME"] == "myserviceEventBusAE0E4560"
         assert summary.startswith(f"local AWS on {endpoint} (started): ")
         assert "table my-service-tablecd117fa1" in summary
-        assert "stream my-service-stream790bdee4" in summary
+        assert "stream my-service-stream790bdee4" in summary and "event bus myserviceEventBusAE0E4560" in summary
         if Path("/proc/net/tcp").exists():  # Linux: nothing but 127.0.0.1 listens
             assert listening_addresses(port) == {"loopback"}
 
@@ -489,12 +500,19 @@ def test_cdk_synth_template(cdk_template: Path) -> None:
         assert parameter["Value"].startswith("placeholder: set the real value out of band")
         assert parameter["Type"] == "String"
 
-        # The functions' stream takes what internal/stream sends: records by the stream's ARN.
+        # The functions' stream and bus take what internal/stream and internal/bus send: records
+        # by the stream's ARN, events by the bus's name.
         kinesis = client(endpoint, "kinesis")
         stream = kinesis.describe_stream_summary(StreamARN=env["STREAM_ARN"])["StreamDescriptionSummary"]
         assert (stream["StreamStatus"], stream["OpenShardCount"]) == ("ACTIVE", 1)
         put = kinesis.put_records(StreamARN=env["STREAM_ARN"], Records=[{"Data": b'{"n":1}', "PartitionKey": "k"}])
         assert put["FailedRecordCount"] == 0
+        events = client(endpoint, "events")
+        assert events.describe_event_bus(Name=env["EVENT_BUS_NAME"])["Arn"] == (
+            "arn:aws:events:us-east-1:123456789012:event-bus/myserviceEventBusAE0E4560"
+        )
+        entry = {"Source": "com.example", "DetailType": "Test", "Detail": "{}", "EventBusName": env["EVENT_BUS_NAME"]}
+        assert events.put_events(Entries=[entry])["FailedEntryCount"] == 0
 
     assert port_is_free(port)
 

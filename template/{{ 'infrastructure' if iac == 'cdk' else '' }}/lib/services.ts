@@ -1,10 +1,11 @@
 // The AWS services of `ServiceConfig.services`: one resource each, created directly in the stack
-// with a stable id (`Table`, `Bucket`, `Queue`, `Topic`, `Secret`, `Parameter`, `Stream`), and
-// for each
+// with a stable id (`Table`, `Bucket`, `Queue`, `Topic`, `Secret`, `Parameter`, `Stream`,
+// `EventBus`), and for each
 // function that lists a service the environment variable naming its resource and a
 // least-privilege grant on it. A function that does not list a service gets neither.
 import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -24,6 +25,7 @@ export const SERVICE_ENV = {
   secretsmanager: 'SECRET_ID',
   ssm: 'PARAMETER_NAME',
   kinesis: 'STREAM_ARN',
+  eventbridge: 'EVENT_BUS_NAME',
 } as const satisfies Record<ServiceKey, string>;
 
 /** The table's global secondary indexes; grants name them instead of `index/*`. */
@@ -86,6 +88,9 @@ export const PARAMETER_ACTIONS = ['ssm:GetParameter'];
  */
 export const STREAM_ACTIONS = ['kinesis:PutRecords'];
 
+/** What `eventbridge` grants on the event bus: the one call internal/bus makes. */
+export const EVENT_BUS_ACTIONS = ['events:PutEvents'];
+
 /**
  * The value the stack gives the parameter. CloudFormation only creates String
  * and StringList parameters; the real value is set out of band (README).
@@ -105,6 +110,7 @@ export interface ServiceResources {
   /** An interface, so that an imported SecureString parameter can take the created one's place. */
   readonly parameter?: ssm.IStringParameter;
   readonly stream?: kinesis.Stream;
+  readonly eventBus?: events.EventBus;
 }
 
 /** One resource (and its CfnOutput) per service in `config.services`, none for the others. */
@@ -118,6 +124,7 @@ export function createServiceResources(stack: Stack, config: ServiceConfig): Ser
     ...(uses('secretsmanager') ? { secret: createSecret(stack, config) } : {}),
     ...(uses('ssm') ? { parameter: createParameter(stack, config) } : {}),
     ...(uses('kinesis') ? { stream: createStream(stack) } : {}),
+    ...(uses('eventbridge') ? { eventBus: createEventBus(stack, config) } : {}),
   };
 }
 
@@ -189,6 +196,11 @@ const CONNECT: { [K in ServiceKey]: (resources: ServiceResources, fn: lambda.Fun
     // kinesis:ListShards): internal/stream only calls PutRecords.
     iam.Grant.addToPrincipal({ grantee: fn, actions: STREAM_ACTIONS, resourceArns: [s.streamArn] });
     return s.streamArn; // PutRecords names the stream by its ARN, as Kinesis recommends
+  },
+  eventbridge: ({ eventBus }, fn) => {
+    const b = present(eventBus, 'eventbridge');
+    iam.Grant.addToPrincipal({ grantee: fn, actions: EVENT_BUS_ACTIONS, resourceArns: [b.eventBusArn] });
+    return b.eventBusName;
   },
 };
 
@@ -381,3 +393,17 @@ function createStream(stack: Stack): kinesis.Stream {
   return stream;
 }
 
+/**
+ * The `eventbridge` service's custom event bus (`EventBus`) to put events
+ * on, named by CDK so that two stages of the stack can share an account.
+ * EventBridge encrypts events at rest with a key it owns. Rules on the bus
+ * (here or in other stacks, by its name or ARN) decide where events go;
+ * the `eventbridge` kind's rules listen on the default bus instead.
+ */
+function createEventBus(stack: Stack, config: ServiceConfig): events.EventBus {
+  const bus = new events.EventBus(stack, 'EventBus', {
+    description: `${config.projectName}: events the functions put through ${SERVICE_ENV.eventbridge}`,
+  });
+  new CfnOutput(stack, 'EventBusName', { description: `EventBridge event bus (${SERVICE_ENV.eventbridge})`, value: bus.eventBusName });
+  return bus;
+}

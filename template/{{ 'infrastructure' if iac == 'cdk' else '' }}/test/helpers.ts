@@ -142,6 +142,7 @@ export const SERVICE_RESOURCES: Record<ServiceKey, { ids: string[]; type: string
   secretsmanager: { ids: ['Secret'], type: 'AWS::SecretsManager::Secret', actionPrefix: 'secretsmanager:' },
   ssm: { ids: ['Parameter'], type: 'AWS::SSM::Parameter', actionPrefix: 'ssm:' },
   kinesis: { ids: ['Stream'], type: 'AWS::Kinesis::Stream', actionPrefix: 'kinesis:', envAttribute: 'Arn' },
+  eventbridge: { ids: ['EventBus'], type: 'AWS::Events::EventBus', actionPrefix: 'events:' },
 };
 
 /** The logical ids a statement's resources refer to (Ref, Fn::GetAtt). */
@@ -257,7 +258,7 @@ export const allServices: ServiceConfig = {
   functions: [restFunction('api', [...SERVICE_KEYS]), restFunction('uploader', ['s3']), restFunction('plain', [])],
 };
 
-/** Every service, each used by exactly one function (at most two per function). */
+/** Every service, each used by exactly one function (two per function). */
 export const splitServices: ServiceConfig = {
   ...fixture,
   services: [...SERVICE_KEYS],
@@ -265,7 +266,7 @@ export const splitServices: ServiceConfig = {
     restFunction('store', ['dynamodb', 's3']),
     restFunction('notify', ['sqs', 'sns']),
     restFunction('settings', ['secretsmanager', 'ssm']),
-    restFunction('produce', ['kinesis']),
+    restFunction('produce', ['kinesis', 'eventbridge']),
   ],
 };
 

@@ -395,7 +395,7 @@ describe('configuration errors are reported at synth', () => {
   });
   test('unknown or repeated service', () => {
     const unknown = { ...fixture, services: ['dynamodb', 'kafka'] } as unknown as ServiceConfig;
-    expect(() => synth(unknown)).toThrow(/services: unknown service 'kafka' \(known: dynamodb, s3, sqs, sns, secretsmanager, ssm, kinesis\)/);
+    expect(() => synth(unknown)).toThrow(/services: unknown service 'kafka' \(known: dynamodb, s3, sqs, sns, secretsmanager, ssm, kinesis, eventbridge\)/);
     const fns = [{ ...fixture.functions[0], services: ['dynamodb', 'dynamodb'] as ServiceKey[] }];
     expect(() => synth({ ...fixture, functions: fns })).toThrow(/function 'api': services: \[dynamodb, dynamodb\] lists a service twice/);
   });

@@ -6,6 +6,7 @@ import { SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config
 import {
   BUCKET_ACTIONS,
   BUCKET_OBJECT_ACTIONS,
+  EVENT_BUS_ACTIONS,
   MAX_RECEIVE_COUNT,
   PARAMETER_ACTIONS,
   PARAMETER_PLACEHOLDER,
@@ -197,6 +198,15 @@ describe('every service: api uses all of them, uploader S3 only, plain none', ()
     template.resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
   });
 
+  test('event bus: a custom bus of the stack, named by CDK, with no resource policy', () => {
+    const props = resources[id('EventBus')].Properties;
+    expect(props.Name).toMatch(/^TestStackEventBus/);
+    expect(props.Description).toBe('fixture-service: events the functions put through EVENT_BUS_NAME');
+    expect(props.Policy).toBeUndefined();
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    template.resourceCountIs('AWS::Events::Rule', 0);
+  });
+
   test('outputs name every resource, the secret by its ARN', () => {
     const outputs = template.toJSON().Outputs as Record<string, Props>;
     expect(Object.fromEntries(Object.entries(outputs).filter(([name]) => !name.endsWith('ApiUrl')).map(([name, o]) => [name, o.Value]))).toEqual({
@@ -208,6 +218,7 @@ describe('every service: api uses all of them, uploader S3 only, plain none', ()
       SecretArn: { Ref: id('Secret') },
       ParameterName: { Ref: id('Parameter') },
       StreamArn: { 'Fn::GetAtt': [id('Stream'), 'Arn'] },
+      EventBusName: { Ref: id('EventBus') },
     });
   });
 
@@ -265,6 +276,13 @@ describe('every service: api uses all of them, uploader S3 only, plain none', ()
     ]);
     const kms = statementsOfRole(template, apiRole).filter((st) => JSON.stringify(st.Action).includes('kms:'));
     expect(kms).toEqual([]);
+  });
+
+  test('EventBridge grant: PutEvents on the bus only', () => {
+    expect(EVENT_BUS_ACTIONS).toEqual(['events:PutEvents']);
+    expect(statementsForService(template, stack, apiRole, 'eventbridge')).toEqual([
+      { Action: 'events:PutEvents', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id('EventBus'), 'Arn'] } },
+    ]);
   });
 
   test('plain: only its log group and X-Ray', () => {
