@@ -45,6 +45,8 @@ VERSIONS: dict[str, str] = {
     f"{SDK}/service/secretsmanager": "v1.50.12",
     "github.com/aws/aws-secretsmanager-caching-go/v2": "v2.2.0",
     f"{SDK}/service/ssm": "v1.82.1",
+    f"{SDK}/service/kinesis": "v1.57.0",
+    f"{SDK}/service/eventbridge": "v1.55.11",
 }
 
 DYNAMODB = (
@@ -85,7 +87,8 @@ FEATURES: dict[str, Feature] = {
     ),
     # The users example: repository over DynamoDB (its tests build smithy errors).
     "users": Feature(direct=(*DYNAMODB, SMITHY), indirect=DYNAMODB_INDIRECT),
-    # The service packages under internal/ (extensions/services.py), by aws_services key.
+    # The service packages under internal/ (extensions/services.py), by aws_services key. Their
+    # tests build smithy errors, so smithy-go is a direct requirement of each.
     "dynamodb": Feature(direct=(*DYNAMODB, SMITHY), indirect=DYNAMODB_INDIRECT),
     "s3": Feature(
         direct=(f"{SDK}/service/s3", f"{SDK}/feature/s3/transfermanager", SMITHY),
@@ -95,13 +98,17 @@ FEATURES: dict[str, Feature] = {
             f"{SDK}/service/internal/s3shared",
         ),
     ),
-    "sqs": Feature(direct=(f"{SDK}/service/sqs",), indirect=()),
-    "sns": Feature(direct=(f"{SDK}/service/sns",), indirect=()),
+    "sqs": Feature(direct=(f"{SDK}/service/sqs", SMITHY), indirect=()),
+    "sns": Feature(direct=(f"{SDK}/service/sns", SMITHY), indirect=()),
     "secretsmanager": Feature(
         direct=(f"{SDK}/service/secretsmanager", "github.com/aws/aws-secretsmanager-caching-go/v2", SMITHY),
         indirect=(),
     ),
-    "ssm": Feature(direct=(f"{SDK}/service/ssm",), indirect=()),
+    "ssm": Feature(direct=(f"{SDK}/service/ssm", SMITHY), indirect=()),
+    # The client's SubscribeToShard (which internal/stream does not call) brings the event stream protocol.
+    "kinesis": Feature(direct=(f"{SDK}/service/kinesis", SMITHY), indirect=(f"{SDK}/aws/protocol/eventstream",)),
+    # Its integration test reads the events a rule sends to an SQS queue.
+    "eventbridge": Feature(direct=(f"{SDK}/service/eventbridge", f"{SDK}/service/sqs", SMITHY), indirect=()),
 }
 
 

@@ -29,5 +29,7 @@ SERVICES: dict[str, AwsService] = {
         AwsService("sns", "topic", "NewFromConfig", "Topic", "TOPIC_ARN", "Topic"),
         AwsService("secretsmanager", "secrets", "NewFromConfig", "Secret", "SECRET_ID", "Secret"),
         AwsService("ssm", "params", "NewFromConfig", "Parameter", "PARAMETER_NAME", "Parameter"),
+        AwsService("kinesis", "stream", "NewFromConfig", "Stream", "STREAM_ARN", "Stream"),
+        AwsService("eventbridge", "bus", "NewFromConfig", "Bus", "EVENT_BUS_NAME", "Bus"),
     )
 }

@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
+from extensions.services import SERVICES
+
 from .conftest import ROOT, generate, render, require_tool, run
 from .kinds import KIND_KEYS, alone
 
@@ -188,6 +190,13 @@ def test_require_approval_never_only_where_the_workflow_deploys(copie: Any) -> N
 def test_golangci_lint_finds_nothing(copie: Any, answers: dict[str, Any]) -> None:
     project = generate(copie, **answers)
     run(project, require_tool("golangci-lint"), "run", "./...")
+
+
+def test_golangci_lint_accepts_every_service_and_its_integration_tests(copie: Any) -> None:
+    """Every service package, its unit tests and its integration tests (build tag integration)."""
+    functions = [{"name": "worker", "event": "direct"}]
+    project = generate(copie, functions=functions, aws_services=list(SERVICES), example_crud=False)
+    run(project, require_tool("golangci-lint"), "run", "--build-tags", "integration", "./...")
 
 
 def test_golangci_lint_accepts_every_kind_together(every_kind_project: Path) -> None:

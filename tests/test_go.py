@@ -14,6 +14,7 @@ import pytest
 from plumbum import local
 
 from extensions import gomod, naming
+from extensions.services import SERVICES
 
 from .conftest import generate, render, run
 from .elf import read_elf
@@ -179,6 +180,16 @@ def test_batch_handlers_report_only_the_bad_record(every_kind_project: Path) -> 
 
 def plan_handler_type(name: str) -> str:
     return f"{naming.go_type_name(name)}Handler"
+
+
+@pytest.mark.parametrize("key", list(SERVICES))
+def test_each_service_alone_renders_a_tidy_go_mod(copie: Any, key: str) -> None:
+    """A service's modules are complete on their own: no other service brings one it needs."""
+    project = render(copie, functions=[{"name": "worker", "event": "direct"}], aws_services=[key], example_crud=False)
+    rendered_go_mod = (project / "go.mod").read_text()
+    run(project, "go", "mod", "tidy")  # a raw render has no go.sum yet: tidy writes it
+    assert (project / "go.mod").read_text() == rendered_go_mod, "the rendered go.mod is not tidy"
+    run(project, "go", "vet", f"./internal/{SERVICES[key].package}/...")
 
 
 @pytest.mark.parametrize("key", KIND_KEYS)

@@ -13,6 +13,7 @@ from plumbum import local
 
 from extensions import naming
 from extensions.events import CATALOGUE
+from extensions.services import SERVICES
 
 from . import conftest
 from .conftest import generate, require_tool
@@ -304,7 +305,7 @@ def test_two_of_every_kind_with_every_service_synthesize(every_kind_twice_projec
     lambdas = resources(template, "AWS::Lambda::Function")
     for name, logical_id in logical_ids.items():
         variables = set(lambdas[logical_id]["Properties"]["Environment"]["Variables"])
-        expected = {"TABLE_NAME", "BUCKET_NAME", "QUEUE_URL", "TOPIC_ARN", "SECRET_ID", "PARAMETER_NAME"}
+        expected = {service.env for service in SERVICES.values()}
         assert expected <= variables, f"{name}: {sorted(variables)}"
 
     assert cfn_lint_errors(project) == []

@@ -305,6 +305,28 @@ CDK_STACK = {
             },
             "Metadata": {"aws:cdk:path": "my-service/Parameter/Resource"},
         },
+        "Stream790BDEE4": {
+            "Type": "AWS::Kinesis::Stream",
+            "Properties": {
+                "RetentionPeriodHours": 24,
+                "ShardCount": 1,
+                "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"},
+                "StreamModeDetails": {"StreamMode": "PROVISIONED"},
+                "Tags": [{"Key": "project", "Value": "my-service"}],
+            },
+            "UpdateReplacePolicy": "Retain",
+            "DeletionPolicy": "Retain",
+            "Metadata": {"aws:cdk:path": "my-service/Stream/Resource"},
+        },
+        "EventBus7B8748AA": {
+            "Type": "AWS::Events::EventBus",
+            "Properties": {
+                "Description": "my-service: events the functions put through EVENT_BUS_NAME",
+                "Name": "myserviceEventBusAE0E4560",
+                "Tags": [{"Key": "project", "Value": "my-service"}],
+            },
+            "Metadata": {"aws:cdk:path": "my-service/EventBus/Resource"},
+        },
         # The sns kind's trigger: a Lambda subscription, which the local AWS does not create.
         "NotifierFunctionNotifierTopic5B18EC13": {
             "Type": "AWS::SNS::Subscription",
@@ -357,6 +379,8 @@ CDK_STACK = {
                         "TOPIC_ARN": {"Ref": "TopicBFC7AF6E"},
                         "SECRET_ID": {"Ref": "SecretA720EF05"},
                         "PARAMETER_NAME": {"Ref": "Parameter9E1B4FBA"},
+                        "STREAM_ARN": {"Fn::GetAtt": ["Stream790BDEE4", "Arn"]},
+                        "EVENT_BUS_NAME": {"Ref": "EventBus7B8748AA"},
                     }
                 },
                 "Handler": "bootstrap",
@@ -433,8 +457,11 @@ def test_cdk_synth_template(cdk_template: Path) -> None:
             "arn:aws:secretsmanager:us-east-1:123456789012:secret:my-service-secreta720ef05-"
         )
         assert env["PARAMETER_NAME"] == "/my-service/parameter"
+        assert env["STREAM_ARN"] == "arn:aws:kinesis:us-east-1:123456789012:stream/my-service-stream790bdee4"
+        assert env["EVENT_BUS_NAME"] == "myserviceEventBusAE0E4560"
         assert summary.startswith(f"local AWS on {endpoint} (started): ")
         assert "table my-service-tablecd117fa1" in summary
+        assert "stream my-service-stream790bdee4" in summary and "event bus myserviceEventBusAE0E4560" in summary
         if Path("/proc/net/tcp").exists():  # Linux: nothing but 127.0.0.1 listens
             assert listening_addresses(port) == {"loopback"}
 
@@ -472,6 +499,20 @@ def test_cdk_synth_template(cdk_template: Path) -> None:
         parameter = client(endpoint, "ssm").get_parameter(Name=env["PARAMETER_NAME"])["Parameter"]
         assert parameter["Value"].startswith("placeholder: set the real value out of band")
         assert parameter["Type"] == "String"
+
+        # The functions' stream and bus take what internal/stream and internal/bus send: records
+        # by the stream's ARN, events by the bus's name.
+        kinesis = client(endpoint, "kinesis")
+        stream = kinesis.describe_stream_summary(StreamARN=env["STREAM_ARN"])["StreamDescriptionSummary"]
+        assert (stream["StreamStatus"], stream["OpenShardCount"]) == ("ACTIVE", 1)
+        put = kinesis.put_records(StreamARN=env["STREAM_ARN"], Records=[{"Data": b'{"n":1}', "PartitionKey": "k"}])
+        assert put["FailedRecordCount"] == 0
+        events = client(endpoint, "events")
+        assert events.describe_event_bus(Name=env["EVENT_BUS_NAME"])["Arn"] == (
+            "arn:aws:events:us-east-1:123456789012:event-bus/myserviceEventBusAE0E4560"
+        )
+        entry = {"Source": "com.example", "DetailType": "Test", "Detail": "{}", "EventBusName": env["EVENT_BUS_NAME"]}
+        assert events.put_events(Entries=[entry])["FailedEntryCount"] == 0
 
     assert port_is_free(port)
 

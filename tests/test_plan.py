@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -380,3 +381,51 @@ def test_alarm_notify_becomes_the_typed_setting(answer: object, setting: str) ->
     """service-config.ts gets ServiceConfig.alarmNotify as its type in lib/config-types.ts says."""
     built = plan.build_plan({**DEFAULT_ANSWERS, "alarm_notify": answer})
     assert ts_literal(built["alarm_notify"]) == setting
+
+
+def test_services_catalogue_matches_the_cdk_app_and_go_packages() -> None:
+    """One service, one key, one variable: the catalogue, the CDK app's SERVICE_KEYS (same order)
+    and SERVICE_ENV, and the Go package's EnvName agree."""
+    keys = re.search(r"export const SERVICE_KEYS = \[([^\]]*)\] as const;", (INFRA / "lib/config-types.ts").read_text())
+    assert keys is not None
+    assert re.findall(r"'([a-z0-9]+)'", keys.group(1)) == list(SERVICES)
+    services_ts = (INFRA / "lib/services.ts").read_text()
+    env_block = re.search(r"export const SERVICE_ENV = \{(.*?)\} as const", services_ts, re.S)
+    assert env_block is not None
+    assert dict(re.findall(r"^\s+(\w+): '(\w+)',$", env_block.group(1), re.M)) == {
+        key: service.env for key, service in SERVICES.items()
+    }
+    for key, service in SERVICES.items():
+        folder = f"{{{{ '{service.package}' if '{key}' in plan.service_packages else '' }}}}"
+        env_go = (ROOT / "template" / "internal" / folder / "env.go").read_text()
+        assert f'const EnvName = "{service.env}"' in env_go, key
+        assert f"func {service.constructor}(cfg aws.Config) (*{service.go_type}, error)" in env_go, key
+
+
+@pytest.mark.parametrize(
+    ("key", "modules", "indirect"),
+    [
+        ("kinesis", ["service/kinesis"], ["aws/protocol/eventstream"]),
+        # internal/bus's integration test reads the events a rule sends to an SQS queue.
+        ("eventbridge", ["service/eventbridge", "service/sqs"], []),
+    ],
+)
+def test_producer_services_plan(key: str, modules: list[str], indirect: list[str]) -> None:
+    answers = {
+        **DEFAULT_ANSWERS,
+        "example_crud": False,
+        "aws_services": [key],
+        "functions": [{"name": "worker", "event": "direct"}, {"name": "plain", "event": "direct", "services": []}],
+    }
+    result = plan.build_plan(answers)
+    worker, plain = result["functions"]
+    assert worker["service_keys"] == [key] and plain["service_keys"] == []
+    assert worker["services"] == [vars(SERVICES[key])]
+    assert result["service_packages"] == [key]
+    direct = {e["path"]: e["version"] for e in result["go_require"]["direct"]}
+    pinned = {e["path"]: e["version"] for e in result["go_require"]["indirect"]}
+    for module in modules:
+        assert direct[f"{gomod.SDK}/{module}"] == gomod.VERSIONS[f"{gomod.SDK}/{module}"]
+    assert gomod.SMITHY in direct  # the package's tests build smithy errors
+    for module in indirect:
+        assert f"{gomod.SDK}/{module}" in pinned

@@ -17,6 +17,7 @@ import yaml
 
 from extensions.events import CATALOGUE, USERS_ROUTES
 from extensions.naming import go_type_name
+from extensions.services import SERVICES
 
 from .conftest import check_answer_keys, render
 from .kinds import EVERY_KIND, KIND_KEYS, alone, every_kind
@@ -271,6 +272,42 @@ def test_every_kind_in_one_project_renders(copie: Any) -> None:
     assert "eventPattern: { source: ['com.example.orders'], detailType: ['Order Placed'] }," in config
     makefile = (project / "Makefile").read_text()
     assert re.search(r"^FUNCTIONS := " + " ".join(f["name"] for f in EVERY_KIND) + "$", makefile, re.M)
+
+
+@pytest.mark.parametrize("key", list(SERVICES))
+def test_each_service_renders_its_package_and_wiring(copie: Any, key: str) -> None:
+    """A service gives its package (code, unit tests, an integration test behind its build tag),
+    a client built in the main of each function that lists it, a handler dependency, its variable
+    in the README, and its place in the CDK config; other services' packages are absent."""
+    service = SERVICES[key]
+    functions = [{"name": "worker", "event": "direct"}, {"name": "plain", "event": "direct", "services": []}]
+    project = render(copie, functions=functions, aws_services=[key], example_crud=False)
+    package = project / "internal" / service.package
+    files = sorted(p.name for p in package.iterdir())
+    for name in (f"{service.package}.go", f"{service.package}_test.go", "env.go", "env_test.go"):
+        assert name in files, f"{key}: {name} missing from {files}"
+    integration = (package / f"{service.package}_integration_test.go").read_text()
+    assert integration.startswith("//go:build integration\n"), "integration tests run only with -tags integration"
+    for path in package.iterdir():
+        # Go's composite literals start with "{{" too, but never with "{{ ".
+        assert not re.search(r"\{\{ |\{%", path.read_text()), f"template syntax left in {path.name}"
+    others = [s.package for s in SERVICES.values() if s.key != key]
+    assert not [name for name in others if (project / "internal" / name).exists()]
+    worker = (project / "cmd/worker/main.go").read_text()
+    assert f"deps.{service.field}, err = {service.package}.{service.constructor}(cfg)" in worker
+    assert f'"github.com/example/my-service/internal/{service.package}"' in worker
+    assert "config.LoadDefaultConfig" not in (project / "cmd/plain/main.go").read_text()
+    handler = (project / "internal/handler/worker.go").read_text()
+    deps = re.search(r"type WorkerHandlerDeps struct \{(.*?)\n\}", handler, re.S)
+    assert deps is not None
+    assert re.findall(r"^\t(\w+)\s+\*(\w+)\.(\w+)$", deps.group(1), re.M) == [
+        (service.field, service.package, service.go_type)
+    ]
+    assert f"`{service.env}` ({service.package})" in (project / "README.md").read_text()
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    assert f"services: ['{key}'],\n" in config  # the stack's resource
+    assert config.count(f"services: ['{key}'],") == 2  # ...and the worker's grant; plain has none
+    assert "services: []," in config
 
 
 def test_function_url_auth_none_is_rendered(copie: Any) -> None:

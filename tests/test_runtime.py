@@ -24,6 +24,7 @@ import boto3
 import pytest
 
 from extensions.events import CATALOGUE
+from extensions.services import SERVICES
 
 from .conftest import free_port, generate, port_is_free
 from .kinds import BATCH_KINDS, EVERY_KIND, HTTP_KINDS, function
@@ -237,12 +238,9 @@ def test_dev_serves_every_http_kind(every_kind_project: Path, aws_env: dict[str,
             assert status == 405, where
 
 
-ALL_SERVICES = ["dynamodb", "s3", "sqs", "sns", "secretsmanager", "ssm"]
-
-
 def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: str) -> None:
-    """The generated integration tests of all six service packages pass against moto."""
-    project = generate(copie, example_crud=False, aws_services=ALL_SERVICES)
+    """The generated integration tests of every service package pass against moto."""
+    project = generate(copie, example_crud=False, aws_services=list(SERVICES))
     done = subprocess.run(
         ["go", "test", "-race", "-count=1", "-tags", "integration", "-json", "./internal/..."],
         cwd=project,
@@ -258,7 +256,7 @@ def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: st
     passed = {e["Test"].split("/")[0] for e in events if e.get("Action") == "pass" and e.get("Test")}
     integration = {name for name in passed if "Integration" in name}
     packages = {e["Package"].rsplit("/", 1)[-1] for e in events if e.get("Test") in integration}
-    assert packages == {"table", "objects", "queue", "topic", "secrets", "params"}, sorted(integration)
+    assert packages == {service.package for service in SERVICES.values()}, sorted(integration)
     skipped = {e["Test"] for e in events if e.get("Action") == "skip" and "Integration" in e.get("Test", "")}
     assert not skipped
 

@@ -9,7 +9,7 @@ The Makefile runs it with the Python of the moto venv it installs (.tools/moto/b
 It reads the CloudFormation templates `make synth` writes, starts a moto server on 127.0.0.1 (or
 reuses the moto server already listening there), creates in it the data resources of the
 templates (tables, buckets, queues, topics and their SQS subscriptions, secrets, parameters,
-streams) under deterministic local names, and prints ONE line of JSON on stdout:
+streams, event buses) under deterministic local names, and prints ONE line of JSON on stdout:
 
     {"endpoint": "http://127.0.0.1:4566", "region": "us-east-1",
      "functions": {"ApiFunction": {"env": {"TABLE_NAME": "my-service-tablecd117fa1"}, "memory": 1024, "timeout": 30}}}
@@ -481,6 +481,17 @@ def create_stream(aws: Aws, res: Resource) -> Created:
     return Created("stream", name, name, {"Arn": arn})
 
 
+def create_event_bus(aws: Aws, res: Resource) -> Created:
+    """AWS::Events::EventBus, a custom bus; its policy, KMS key and dead-letter queue dropped. Rules
+    (AWS::Events::Rule) are not created: the stack's rules target its functions, which moto cannot invoke."""
+    name = res.name("Name", 256)
+    events = aws.client("events")
+    with already_exists("ResourceAlreadyExistsException"):
+        events.create_event_bus(Name=name)
+    arn = events.describe_event_bus(Name=name)["Arn"]
+    return Created("event bus", name, name, {"Arn": arn, "Name": name})
+
+
 # The resource types created locally; every other type (IAM, Lambda, API Gateway, logs, KMS...) is ignored.
 RESOURCE_TYPES: dict[str, Callable[[Aws, Resource], Created | None]] = {
     "AWS::DynamoDB::Table": create_table,
@@ -492,6 +503,7 @@ RESOURCE_TYPES: dict[str, Callable[[Aws, Resource], Created | None]] = {
     "AWS::SecretsManager::Secret": create_secret,
     "AWS::SSM::Parameter": create_parameter,
     "AWS::Kinesis::Stream": create_stream,
+    "AWS::Events::EventBus": create_event_bus,
 }
 
 

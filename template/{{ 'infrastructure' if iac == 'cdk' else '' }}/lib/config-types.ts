@@ -33,7 +33,7 @@ export type LogRetentionDays =
  * (extensions/services.py). Each one is a resource of the stack (lib/services.ts), an
  * environment variable naming it and a least-privilege grant, for the functions that list it.
  */
-export const SERVICE_KEYS = ['dynamodb', 's3', 'sqs', 'sns', 'secretsmanager', 'ssm'] as const;
+export const SERVICE_KEYS = ['dynamodb', 's3', 'sqs', 'sns', 'secretsmanager', 'ssm', 'kinesis', 'eventbridge'] as const;
 
 export type ServiceKey = (typeof SERVICE_KEYS)[number];
 
@@ -354,7 +354,8 @@ export interface ServiceConfig {
   /**
    * The services some function uses: the stack creates one resource for each
    * (a table, a bucket, a queue with its dead-letter queue, a topic, a
-   * secret, a parameter; see lib/services.ts) and none for the others.
+   * secret, a parameter, a stream, an event bus; see lib/services.ts) and
+   * none for the others.
    */
   services: ServiceKey[];
   /** Options of the DynamoDB table; only with `dynamodb` in `services` (defaults when absent). */

@@ -1,10 +1,13 @@
 // The AWS services of `ServiceConfig.services`: one resource each, created directly in the stack
-// with a stable id (`Table`, `Bucket`, `Queue`, `Topic`, `Secret`, `Parameter`), and for each
+// with a stable id (`Table`, `Bucket`, `Queue`, `Topic`, `Secret`, `Parameter`, `Stream`,
+// `EventBus`), and for each
 // function that lists a service the environment variable naming its resource and a
 // least-privilege grant on it. A function that does not list a service gets neither.
 import { type CfnElement, CfnOutput, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -21,6 +24,8 @@ export const SERVICE_ENV = {
   sns: 'TOPIC_ARN',
   secretsmanager: 'SECRET_ID',
   ssm: 'PARAMETER_NAME',
+  kinesis: 'STREAM_ARN',
+  eventbridge: 'EVENT_BUS_NAME',
 } as const satisfies Record<ServiceKey, string>;
 
 /** The table's global secondary indexes; grants name them instead of `index/*`. */
@@ -102,6 +107,17 @@ export function readersOfService<K extends FunctionConfig['kind']>(
 export const PARAMETER_ACTIONS = ['ssm:GetParameter'];
 
 /**
+ * What `kinesis` grants on the stream: the one call internal/stream makes.
+ * PutRecords, naming the stream by its ARN, needs nothing else: no
+ * kinesis:DescribeStream or ListShards, and no KMS permission for the AWS
+ * managed key alias/aws/kinesis.
+ */
+export const STREAM_ACTIONS = ['kinesis:PutRecords'];
+
+/** What `eventbridge` grants on the event bus: the one call internal/bus makes. */
+export const EVENT_BUS_ACTIONS = ['events:PutEvents'];
+
+/**
  * The value the stack gives the parameter. CloudFormation only creates String
  * and StringList parameters; the real value is set out of band (README).
  */
@@ -119,6 +135,8 @@ export interface ServiceResources {
   readonly secret?: secretsmanager.Secret;
   /** An interface, so that an imported SecureString parameter can take the created one's place. */
   readonly parameter?: ssm.IStringParameter;
+  readonly stream?: kinesis.Stream;
+  readonly eventBus?: events.EventBus;
 }
 
 /** One resource (and its CfnOutput) per service in `config.services`, none for the others. */
@@ -131,6 +149,8 @@ export function createServiceResources(stack: Stack, config: ServiceConfig): Ser
     ...(uses('sns') ? { topic: createTopic(stack, config) } : {}),
     ...(uses('secretsmanager') ? { secret: createSecret(stack, config) } : {}),
     ...(uses('ssm') ? { parameter: createParameter(stack, config) } : {}),
+    ...(uses('kinesis') ? { stream: createStream(stack) } : {}),
+    ...(uses('eventbridge') ? { eventBus: createEventBus(stack, config) } : {}),
   };
 }
 
@@ -195,6 +215,18 @@ const CONNECT: { [K in ServiceKey]: (resources: ServiceResources, fn: lambda.Fun
     // GetParameterHistory and DescribeParameters): internal/params only calls GetParameter.
     iam.Grant.addToPrincipal({ grantee: fn, actions: PARAMETER_ACTIONS, resourceArns: [p.parameterArn] });
     return p.parameterName;
+  },
+  kinesis: ({ stream }, fn) => {
+    const s = present(stream, 'kinesis');
+    // Narrower than stream.grantWrite (which adds kinesis:PutRecord and
+    // kinesis:ListShards): internal/stream only calls PutRecords.
+    iam.Grant.addToPrincipal({ grantee: fn, actions: STREAM_ACTIONS, resourceArns: [s.streamArn] });
+    return s.streamArn; // PutRecords names the stream by its ARN, as Kinesis recommends
+  },
+  eventbridge: ({ eventBus }, fn) => {
+    const b = present(eventBus, 'eventbridge');
+    iam.Grant.addToPrincipal({ grantee: fn, actions: EVENT_BUS_ACTIONS, resourceArns: [b.eventBusArn] });
+    return b.eventBusName;
   },
 };
 
@@ -373,4 +405,42 @@ function createParameter(stack: Stack, config: ServiceConfig): ssm.IStringParame
   });
   new CfnOutput(stack, 'ParameterName', { description: `SSM parameter (${SERVICE_ENV.ssm})`, value: parameter.parameterName });
   return parameter;
+}
+
+/**
+ * The `kinesis` service's stream (`Stream`) to put records on: one
+ * provisioned shard, as the `kinesis` kind's stream, which takes 1 MB/s or
+ * 1000 records/s and costs less than an on-demand stream's hourly charge at
+ * low volume. Beyond that Kinesis throttles; internal/stream retries the
+ * throttled records, then reports ErrThrottled (a 503 from an HTTP
+ * function). For traffic you cannot size, switch to
+ * `streamMode: kinesis.StreamMode.ON_DEMAND` (without `shardCount`), which
+ * scales by itself and bills per GB. Records are kept 24 hours, encrypted
+ * with the AWS managed key alias/aws/kinesis, which producers in the account
+ * use without a KMS grant.
+ */
+function createStream(stack: Stack): kinesis.Stream {
+  const stream = new kinesis.Stream(stack, 'Stream', {
+    streamMode: kinesis.StreamMode.PROVISIONED,
+    shardCount: 1,
+    retentionPeriod: Duration.hours(24),
+    encryption: kinesis.StreamEncryption.MANAGED,
+  });
+  new CfnOutput(stack, 'StreamArn', { description: `Kinesis stream (${SERVICE_ENV.kinesis})`, value: stream.streamArn });
+  return stream;
+}
+
+/**
+ * The `eventbridge` service's custom event bus (`EventBus`) to put events
+ * on, named by CDK so that two stages of the stack can share an account.
+ * EventBridge encrypts events at rest with a key it owns. Rules on the bus
+ * (here or in other stacks, by its name or ARN) decide where events go;
+ * the `eventbridge` kind's rules listen on the default bus instead.
+ */
+function createEventBus(stack: Stack, config: ServiceConfig): events.EventBus {
+  const bus = new events.EventBus(stack, 'EventBus', {
+    description: `${config.projectName}: events the functions put through ${SERVICE_ENV.eventbridge}`,
+  });
+  new CfnOutput(stack, 'EventBusName', { description: `EventBridge event bus (${SERVICE_ENV.eventbridge})`, value: bus.eventBusName });
+  return bus;
 }

@@ -145,14 +145,14 @@ const cases: [string, ServiceConfig, SynthOptions][] = [
   ['provided.al2', { ...fixture, runtime: 'provided.al2' }, {}],
   ['bundling go-function', { ...fixture, bundling: 'go-function', alarms: true }, {}],
   ['API access and execution logging on', { ...fixture, apiAccessLogging: true, apiExecutionLogging: true }, {}],
-  ['all six services', allServices, {}],
-  ['all six services, alarms on, tracing off', { ...allServices, alarms: true, tracing: false }, {}],
+  ['every service', allServices, {}],
+  ['every service, alarms on, tracing off', { ...allServices, alarms: true, tracing: false }, {}],
   ['services split across functions', splitServices, {}],
   ['services split across functions, go-function, x86_64', { ...splitServices, bundling: 'go-function', architecture: 'x86_64' }, {}],
   ['services with no function using them', { ...withoutServices(fixture), services: allServices.services }, {}],
   ['one function of every kind', allKinds, {}],
   ['every kind, alarms on, tracing off, x86_64', { ...allKinds, alarms: true, tracing: false, architecture: 'x86_64' }, {}],
-  ['every kind, all six services used by every function', {
+  ['every kind, every service used by every function', {
     ...allKinds,
     services: [...SERVICE_KEYS],
     functions: allKinds.functions.map((f) => ({ ...f, services: [...SERVICE_KEYS] })),
@@ -214,7 +214,7 @@ test('a finding that is not acknowledged fails the synth, with the rule in the m
   expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Action::s3:\*\]/);
 });
 
-test('all six services: each service acknowledgement sits on the construct it is about', () => {
+test('every service: each service acknowledgement sits on the construct it is about', () => {
   const { suppressed } = validate(allServices);
   const where = (rule: string) => suppressed
     .filter((s) => s.ruleName === rule)

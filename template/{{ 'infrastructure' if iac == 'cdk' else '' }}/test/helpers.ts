@@ -131,15 +131,19 @@ export function actionsOfRole(template: Template, roleId: string): string[] {
 
 /**
  * Per service: the construct ids of its resources in the stack (the first is
- * the one a function gets), their CloudFormation type and the IAM action prefix.
+ * the one a function gets), their CloudFormation type, the IAM action prefix,
+ * and the attribute of the first that its environment variable holds (its
+ * Ref when absent).
  */
-export const SERVICE_RESOURCES: Record<ServiceKey, { ids: string[]; type: string; actionPrefix: string }> = {
+export const SERVICE_RESOURCES: Record<ServiceKey, { ids: string[]; type: string; actionPrefix: string; envAttribute?: string }> = {
   dynamodb: { ids: ['Table'], type: 'AWS::DynamoDB::GlobalTable', actionPrefix: 'dynamodb:' },
   s3: { ids: ['Bucket', 'AccessLogsBucket'], type: 'AWS::S3::Bucket', actionPrefix: 's3:' },
   sqs: { ids: ['Queue', 'DeadLetterQueue'], type: 'AWS::SQS::Queue', actionPrefix: 'sqs:' },
   sns: { ids: ['Topic'], type: 'AWS::SNS::Topic', actionPrefix: 'sns:' },
   secretsmanager: { ids: ['Secret'], type: 'AWS::SecretsManager::Secret', actionPrefix: 'secretsmanager:' },
   ssm: { ids: ['Parameter'], type: 'AWS::SSM::Parameter', actionPrefix: 'ssm:' },
+  kinesis: { ids: ['Stream'], type: 'AWS::Kinesis::Stream', actionPrefix: 'kinesis:', envAttribute: 'Arn' },
+  eventbridge: { ids: ['EventBus'], type: 'AWS::Events::EventBus', actionPrefix: 'events:' },
 };
 
 /** The logical ids a statement's resources refer to (Ref, Fn::GetAtt). */
@@ -258,9 +262,9 @@ export function restFunction(name: string, services: ServiceKey[]): FunctionConf
 }
 
 /**
- * Every service: `api` uses all six, `uploader` only S3, `plain` none (as a
- * project generated with `aws_services=[dynamodb, s3, sqs, sns, secretsmanager, ssm]`
- * and per-function `services`).
+ * Every service: `api` uses all of them, `uploader` only S3, `plain` none (as
+ * a project generated with every `aws_services` choice and per-function
+ * `services`).
  */
 export const allServices: ServiceConfig = {
   ...fixture,
@@ -276,6 +280,7 @@ export const splitServices: ServiceConfig = {
     restFunction('store', ['dynamodb', 's3']),
     restFunction('notify', ['sqs', 'sns']),
     restFunction('settings', ['secretsmanager', 'ssm']),
+    restFunction('produce', ['kinesis', 'eventbridge']),
   ],
 };
 

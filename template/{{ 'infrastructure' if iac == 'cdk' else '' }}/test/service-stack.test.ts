@@ -394,8 +394,8 @@ describe('configuration errors are reported at synth', () => {
     expect(() => synth({ ...withoutServices(fixture), table: { deletionProtection: true } })).toThrow(/table options are set but services does not include 'dynamodb'/);
   });
   test('unknown or repeated service', () => {
-    const unknown = { ...fixture, services: ['dynamodb', 'kinesis'] } as unknown as ServiceConfig;
-    expect(() => synth(unknown)).toThrow(/services: unknown service 'kinesis' \(known: dynamodb, s3, sqs, sns, secretsmanager, ssm\)/);
+    const unknown = { ...fixture, services: ['dynamodb', 'kafka'] } as unknown as ServiceConfig;
+    expect(() => synth(unknown)).toThrow(/services: unknown service 'kafka' \(known: dynamodb, s3, sqs, sns, secretsmanager, ssm, kinesis, eventbridge\)/);
     const fns = [{ ...fixture.functions[0], services: ['dynamodb', 'dynamodb'] as ServiceKey[] }];
     expect(() => synth({ ...fixture, functions: fns })).toThrow(/function 'api': services: \[dynamodb, dynamodb\] lists a service twice/);
   });

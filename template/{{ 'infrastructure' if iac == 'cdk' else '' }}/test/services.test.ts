@@ -6,10 +6,12 @@ import { SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config
 import {
   BUCKET_ACTIONS,
   BUCKET_OBJECT_ACTIONS,
+  EVENT_BUS_ACTIONS,
   MAX_RECEIVE_COUNT,
   PARAMETER_ACTIONS,
   PARAMETER_PLACEHOLDER,
   SERVICE_ENV,
+  STREAM_ACTIONS,
 } from '../lib/services';
 import {
   type Props,
@@ -39,7 +41,12 @@ const denyWithoutTls = (action: string, resource: unknown) =>
 function checkEveryFunction(config: ServiceConfig) {
   const { stack, template } = synth(config);
   const resources = template.toJSON().Resources as Record<string, Props>;
-  const ref = (key: ServiceKey) => ({ Ref: logicalId(stack, SERVICE_RESOURCES[key].ids[0]) });
+  // What a service's environment variable holds: its resource's Ref, or an attribute of it.
+  const ref = (key: ServiceKey) => {
+    const { ids, envAttribute } = SERVICE_RESOURCES[key];
+    const id = logicalId(stack, ids[0]);
+    return envAttribute === undefined ? { Ref: id } : { 'Fn::GetAtt': [id, envAttribute] };
+  };
 
   test.each(config.functions.map((f) => [f.name, f.services, f] as const))(
     '%s: exactly the environment variables of its services %j',
@@ -86,7 +93,7 @@ function checkEveryFunction(config: ServiceConfig) {
   return { stack, template, resources };
 }
 
-describe('all six services: api uses all of them, uploader S3 only, plain none', () => {
+describe('every service: api uses all of them, uploader S3 only, plain none', () => {
   const { stack, template, resources } = checkEveryFunction(allServices);
   const id = (child: string) => logicalId(stack, child);
   const apiRole = roleLogicalId(stack, 'api');
@@ -181,6 +188,26 @@ describe('all six services: api uses all of them, uploader S3 only, plain none',
     });
   });
 
+  test('stream: one provisioned shard, records kept 24 hours, encrypted with the AWS managed key alias/aws/kinesis', () => {
+    expect(resources[id('Stream')].Properties).toEqual({
+      ShardCount: 1,
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+      RetentionPeriodHours: 24,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+      Tags: [{ Key: 'project', Value: 'fixture-service' }],
+    });
+    template.resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
+  });
+
+  test('event bus: a custom bus of the stack, named by CDK, with no resource policy', () => {
+    const props = resources[id('EventBus')].Properties;
+    expect(props.Name).toMatch(/^TestStackEventBus/);
+    expect(props.Description).toBe('fixture-service: events the functions put through EVENT_BUS_NAME');
+    expect(props.Policy).toBeUndefined();
+    template.resourceCountIs('AWS::Events::EventBusPolicy', 0);
+    template.resourceCountIs('AWS::Events::Rule', 0);
+  });
+
   test('outputs name every resource, the secret by its ARN', () => {
     const outputs = template.toJSON().Outputs as Record<string, Props>;
     expect(Object.fromEntries(Object.entries(outputs).filter(([name]) => !name.endsWith('ApiUrl')).map(([name, o]) => [name, o.Value]))).toEqual({
@@ -191,6 +218,8 @@ describe('all six services: api uses all of them, uploader S3 only, plain none',
       TopicArn: { Ref: id('Topic') },
       SecretArn: { Ref: id('Secret') },
       ParameterName: { Ref: id('Parameter') },
+      StreamArn: { 'Fn::GetAtt': [id('Stream'), 'Arn'] },
+      EventBusName: { Ref: id('EventBus') },
     });
   });
 
@@ -241,6 +270,22 @@ describe('all six services: api uses all of them, uploader S3 only, plain none',
     expect(resource).not.toContain('*');
   });
 
+  test('Kinesis grant: PutRecords on the stream only, no KMS permission (AWS managed key)', () => {
+    expect(STREAM_ACTIONS).toEqual(['kinesis:PutRecords']);
+    expect(statementsForService(template, stack, apiRole, 'kinesis')).toEqual([
+      { Action: 'kinesis:PutRecords', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id('Stream'), 'Arn'] } },
+    ]);
+    const kms = statementsOfRole(template, apiRole).filter((st) => JSON.stringify(st.Action).includes('kms:'));
+    expect(kms).toEqual([]);
+  });
+
+  test('EventBridge grant: PutEvents on the bus only', () => {
+    expect(EVENT_BUS_ACTIONS).toEqual(['events:PutEvents']);
+    expect(statementsForService(template, stack, apiRole, 'eventbridge')).toEqual([
+      { Action: 'events:PutEvents', Effect: 'Allow', Resource: { 'Fn::GetAtt': [id('EventBus'), 'Arn'] } },
+    ]);
+  });
+
   test('plain: only its log group and X-Ray', () => {
     const actions = statementsOfRole(template, roleLogicalId(stack, 'plain')).flatMap((st) => [st.Action].flat());
     expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
@@ -254,7 +299,7 @@ describe('services split across functions: each service granted to one function'
     for (const key of SERVICE_KEYS) {
       expect(splitServices.functions.filter((f) => f.services.includes(key))).toHaveLength(1);
     }
-    expect(stack.functions.size).toBe(3);
+    expect(stack.functions.size).toBe(4);
   });
 });
 
