@@ -5,6 +5,7 @@ the events it receives (the shapes aws-lambda-go decodes) and what happens to wh
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.server
 import json
@@ -184,9 +185,9 @@ def test_a_stream_is_retried_from_the_first_failed_record_then_its_batch_is_dead
 
 
 def test_notifications_reach_their_functions_as_aws_sends_them(tmp_path: Path) -> None:
-    """An SNS subscription, an S3 notification and an EventBridge rule of a function: each
-    notification is one invocation with the event aws-lambda-go's SNSEvent, S3Event and
-    EventBridgeEvent decode."""
+    """An SNS subscription, an S3 notification and an EventBridge rule on a custom bus of a
+    function: each notification is one invocation with the event aws-lambda-go's SNSEvent, S3Event
+    and EventBridgeEvent decode."""
     fn_arn = {"Fn::GetAtt": ["NotifierFunction99", "Arn"]}
     template = write_template(tmp_path, "svc", {
         "NotifierFunction99": function("NotifierFunction"),
@@ -198,8 +199,10 @@ def test_notifications_reach_their_functions_as_aws_sends_them(tmp_path: Path) -
             "BucketName": {"Ref": "Bucket"}, "NotificationConfiguration": {"LambdaFunctionConfigurations": [{
                 "Events": ["s3:ObjectCreated:*"], "LambdaFunctionArn": fn_arn,
                 "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "incoming/"}]}}}]}}},
+        "Bus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": "svc-orders"}},
         "Rule": {"Type": "AWS::Events::Rule", "Properties": {
-            "EventPattern": {"source": ["com.example.orders"]}, "Targets": [{"Id": "Target0", "Arn": fn_arn}]}},
+            "EventBusName": {"Ref": "Bus"}, "EventPattern": {"source": ["com.example.orders"]},
+            "Targets": [{"Id": "Target0", "Arn": fn_arn}]}},
     })  # fmt: skip
     port = free_port()
     with invoke_api(ok) as api, serving(template, port=port, LOCALRUN_INVOKE_URL=api.url) as (_, settings, _):
@@ -211,9 +214,9 @@ def test_notifications_reach_their_functions_as_aws_sends_them(tmp_path: Path) -
         s3.put_object(Bucket="svc-bucket", Key="other/skipped.txt", Body=b"-")
         s3.put_object(Bucket="svc-bucket", Key="incoming/a.csv", Body=b"1")
         events = client(endpoint, "events")
-        events.put_events(
-            Entries=[{"Source": "com.example.orders", "DetailType": "Order Placed", "Detail": '{"id": 1}'}]
-        )
+        order = {"Source": "com.example.orders", "DetailType": "Order Placed", "Detail": '{"id": 1}'}
+        events.put_events(Entries=[{**order, "EventBusName": "svc-orders"}])
+        events.put_events(Entries=[order])  # the default bus: no rule there
         calls = api.wait_for(3)
         time.sleep(2)  # nothing more comes: not the object outside the prefix, not S3's test event
     assert {function for function, _ in api.calls} == {"NotifierFunction"}
@@ -229,3 +232,34 @@ def test_notifications_reach_their_functions_as_aws_sends_them(tmp_path: Path) -
     assert keys == ["incoming/a.csv"]
     order = by_source["com.example.orders"][0]
     assert (order["detail-type"], order["detail"], order["account"]) == ("Order Placed", {"id": 1}, "123456789012")
+
+
+def test_a_kinesis_stream_invokes_its_function_with_its_records_in_order(tmp_path: Path) -> None:
+    template = write_template(tmp_path, "svc", {
+        "OrdersFunctionXYZ": function("OrdersFunction"),
+        "Stream": {"Type": "AWS::Kinesis::Stream", "Properties": {"ShardCount": 1}},
+        "Mapping": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+            "FunctionName": {"Ref": "OrdersFunctionXYZ"}, "EventSourceArn": {"Fn::GetAtt": ["Stream", "Arn"]},
+            "BatchSize": 100, "StartingPosition": "LATEST"}},
+    })  # fmt: skip
+
+    def respond(_function: str, event: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        first = event["Records"][0]["kinesis"]["sequenceNumber"]
+        if len(api.calls) == 1:  # the first batch fails from its first record: retried from there
+            return 200, {}, {"batchItemFailures": [{"itemIdentifier": first}]}
+        return 200, {}, {"batchItemFailures": []}
+
+    port = free_port()
+    with invoke_api(respond) as api, serving(template, port=port, LOCALRUN_INVOKE_URL=api.url) as (_, settings, _):
+        kinesis = client(settings["endpoint"], "kinesis")
+        time.sleep(2)  # the mapping starts at LATEST: after the poller has its iterator
+        kinesis.put_records(
+            StreamName="svc-stream",
+            Records=[{"Data": json.dumps({"n": n}).encode(), "PartitionKey": "p"} for n in (1, 2)],
+        )
+        calls = api.wait_for(2)
+    batches = [[json.loads(base64.b64decode(r["kinesis"]["data"]))["n"] for r in e["Records"]] for _, e in calls]
+    assert batches[:2] == [[1, 2], [1, 2]], "a failed batch is retried from its first failed record"
+    record = calls[0][1]["Records"][0]
+    assert record["eventSource"] == "aws:kinesis" and record["kinesis"]["partitionKey"] == "p"
+    assert record["eventID"].startswith("shardId-") and record["eventSourceARN"].endswith("/svc-stream")

@@ -1,7 +1,8 @@
 """Keep each consumer's own trigger: save consumer_source: own in the answers.
 
-From 0.3.0, an sqs, dynamodb-stream, sns or s3 function reads the project's own queue, table
-stream, topic or bucket by default when aws_services has that service (the new answer
+From 0.3.0, an sqs, dynamodb-stream, sns, s3, kinesis or eventbridge function reads the project's
+own queue, table stream, topic, bucket, stream or event bus by default when aws_services has that
+service (the new answer
 `consumer_source`, default service); before 0.3.0 each had a resource of its own. An update must
 not rewire a deployed system: Copier runs this before rendering the new version (copier.yml
 ``_migrations``, stage "before", version 0.3.0), in the project, and it saves
@@ -32,7 +33,7 @@ def main() -> int:
     ANSWERS.write_text(text.rstrip("\n") + f"\n{KEY}: own\n")
     print(
         f"Kept the consumers' own triggers: {KEY}: own is saved in {ANSWERS}. To have the sqs, "
-        "dynamodb-stream, sns and s3 functions read the project's queue, table stream, topic or bucket "
+        "dynamodb-stream, sns, s3, kinesis and eventbridge functions read the project's resources "
         f"(0.3.0, Added), run make update DATA='{KEY}=service', or set source: service in a functions entry."
     )
     return 0

@@ -383,17 +383,19 @@ def poll_stream(aws: Any, trigger: Trigger, invoke: Invoker, attempts: dict[str,
     """One round over the stream's shards: each shard's new records, in batches, retried in order."""
     dynamodb = trigger.kind == "dynamodb"
     client = aws.client("dynamodbstreams" if dynamodb else "kinesis")
-    describe = client.describe_stream(StreamArn=trigger.source)["StreamDescription"]
+    stream = {"StreamArn" if dynamodb else "StreamARN": trigger.source}  # the two APIs spell it apart
+    describe = client.describe_stream(**stream)["StreamDescription"]
     for shard in describe["Shards"]:
         shard_id = shard["ShardId"]
         if shard_id not in trigger.shards:
             trigger.shards[shard_id] = client.get_shard_iterator(
-                StreamArn=trigger.source, ShardId=shard_id, ShardIteratorType="LATEST"
+                **stream, ShardId=shard_id, ShardIteratorType="LATEST"
             )["ShardIterator"]
         iterator = trigger.shards[shard_id]
         if not iterator:
             continue  # a closed shard
-        out = client.get_records(ShardIterator=iterator, Limit=trigger.batch_size)
+        # Kinesis takes the stream too (moto needs it); DynamoDB Streams has no such parameter.
+        out = client.get_records(ShardIterator=iterator, Limit=trigger.batch_size, **({} if dynamodb else stream))
         records = out.get("Records", [])
         trigger.shards[shard_id] = out.get("NextShardIterator") or ""
         if not records:
@@ -415,10 +417,10 @@ def poll_stream(aws: Any, trigger: Trigger, invoke: Invoker, attempts: dict[str,
             continue  # the shard moves on past the batch
         reason = error or f"{len(records) - start} record(s) from {sequence[start]} failed"
         log(f"{trigger.label} -> {trigger.function}: {reason}; retrying from there")
+        at = {"SequenceNumber" if dynamodb else "StartingSequenceNumber": sequence[start]}
         trigger.shards[shard_id] = client.get_shard_iterator(
-            StreamArn=trigger.source, ShardId=shard_id, ShardIteratorType="AT_SEQUENCE_NUMBER",
-            SequenceNumber=sequence[start],
-        )["ShardIterator"]  # fmt: skip
+            **stream, **at, ShardId=shard_id, ShardIteratorType="AT_SEQUENCE_NUMBER"
+        )["ShardIterator"]
 
 
 def send_stream_failure(aws: Any, trigger: Trigger, shard: str, first: str, last: str, size: int) -> None:

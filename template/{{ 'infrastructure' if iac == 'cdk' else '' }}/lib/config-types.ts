@@ -124,8 +124,8 @@ export interface FunctionUrlFunctionConfig extends BaseFunctionConfig {
  * Where a consumer's trigger comes from:
  * - `service`: the project's resource of the matching service (lib/services.ts:
  *   the `s3` bucket, the `sqs` queue, the `sns` topic, the `dynamodb` table's
- *   stream), which the functions that list that service write to, so that
- *   producers reach consumers;
+ *   stream, the `kinesis` stream, the `eventbridge` bus), which the functions
+ *   that list that service write to, so that producers reach consumers;
  * - `own` (the default): a resource of the function's own, as described by
  *   its kind below.
  */
@@ -200,6 +200,8 @@ export interface DynamoDbStreamFunctionConfig extends BaseFunctionConfig, Stream
  */
 export interface KinesisFunctionConfig extends BaseFunctionConfig, StreamSourceConfig {
   kind: 'kinesis';
+  /** `service`: the `kinesis` service's stream; `own` by default. */
+  source?: TriggerSource;
 }
 
 /**
@@ -229,6 +231,8 @@ export interface EventPatternConfig {
  */
 export interface EventBridgeFunctionConfig extends BaseFunctionConfig {
   kind: 'eventbridge';
+  /** `service`: a rule on the `eventbridge` service's bus; `own` (the default): on the account's default bus. */
+  source?: TriggerSource;
   eventPattern: EventPatternConfig;
 }
 

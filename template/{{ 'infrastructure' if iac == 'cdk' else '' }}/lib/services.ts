@@ -86,6 +86,8 @@ export const TRIGGER_SERVICES = {
   'sqs': 'sqs',
   'dynamodb-stream': 'dynamodb',
   'sns': 'sns',
+  'kinesis': 'kinesis',
+  'eventbridge': 'eventbridge',
 } as const satisfies Partial<Record<FunctionConfig['kind'], ServiceKey>>;
 
 /** The service whose resource triggers `fn`, when its `source` is `service`. */
@@ -434,8 +436,8 @@ function createStream(stack: Stack): kinesis.Stream {
  * The `eventbridge` service's custom event bus (`EventBus`) to put events
  * on, named by CDK so that two stages of the stack can share an account.
  * EventBridge encrypts events at rest with a key it owns. Rules on the bus
- * (here or in other stacks, by its name or ARN) decide where events go;
- * the `eventbridge` kind's rules listen on the default bus instead.
+ * (here or in other stacks, by its name or ARN) decide where events go:
+ * an `eventbridge` function with `source: 'service'` has its rule here.
  */
 function createEventBus(stack: Stack, config: ServiceConfig): events.EventBus {
   const bus = new events.EventBus(stack, 'EventBus', {

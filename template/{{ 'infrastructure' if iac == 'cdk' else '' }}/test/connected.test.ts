@@ -18,7 +18,7 @@ import {
   synth,
 } from './helpers';
 
-const PRODUCED: ServiceKey[] = ['dynamodb', 's3', 'sqs', 'sns'];
+const PRODUCED: ServiceKey[] = ['dynamodb', 's3', 'sqs', 'sns', 'kinesis', 'eventbridge'];
 
 /** `api` writes to the table, bucket, queue and topic; one consumer of each reads it. */
 const connected: ServiceConfig = {
@@ -31,6 +31,8 @@ const connected: ServiceConfig = {
     kindFunction('dynamodb-stream', { source: 'service' }),
     kindFunction('sns', { source: 'service' }),
     kindFunction('s3', { source: 'service' }),
+    kindFunction('kinesis', { source: 'service' }),
+    kindFunction('eventbridge', { source: 'service' }),
   ],
 };
 
@@ -96,6 +98,19 @@ describe('consumers read the resources the producers write to', () => {
     const reads = statementsOfRole(template, roleLogicalId(stack, 's3-processor')).filter((s) => s.Action === 's3:GetObject');
     expect(reads.map((s) => s.Resource)).toEqual([{ 'Fn::Join': ['', [arn('Bucket'), '/incoming/*']] }]);
     expect(stack.node.tryFindChild('S3ProcessorBucket')).toBeUndefined();
+  });
+
+  test('kinesis: the mapping reads the stream the producer puts records on', () => {
+    expect(producerEnv('kinesis')).toEqual(arn('Stream'));
+    expect(mappingOf('kinesis-processor').EventSourceArn).toEqual(arn('Stream'));
+    expect(stack.node.tryFindChild('KinesisProcessorStream')).toBeUndefined();
+  });
+
+  test('eventbridge: the rule listens on the bus the producer puts events on', () => {
+    expect(producerEnv('eventbridge')).toEqual(ref('EventBus'));
+    const rule = resources[logicalId(stack, 'EventHandlerRule')].Properties;
+    expect(rule.EventBusName).toEqual(ref('EventBus'));
+    expect(rule.Targets[0].Arn).toEqual(fnArn('event-handler'));
   });
 
   test('a consumer gets no producer grant or variable it does not list', () => {

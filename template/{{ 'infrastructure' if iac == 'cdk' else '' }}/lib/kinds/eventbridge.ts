@@ -2,14 +2,18 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { EventBridgeFunctionConfig } from '../config-types';
 import { pascalCase } from '../naming';
-import { TARGET_RETRY_ATTEMPTS, asyncDeadLetterQueue, checkStrings } from './shared';
+import { TARGET_RETRY_ATTEMPTS, asyncDeadLetterQueue, checkStrings, serviceResource } from './shared';
 import type { KindContext } from './types';
 
 /**
- * A rule on the account's default event bus matching `eventPattern` (source
- * and detail-type), targeting the function. Events EventBridge cannot deliver
- * after TARGET_RETRY_ATTEMPTS retries, and those whose invocation fails after
- * Lambda's retries, land in `<Name>DeadLetterQueue`.
+ * A rule matching `eventPattern` (source and detail-type), targeting the
+ * function, on an event bus:
+ * - `source: 'service'`: the `eventbridge` service's bus, which the functions
+ *   listing `eventbridge` put events on;
+ * - `own`: the account's default bus (AWS services' events arrive there).
+ * Events EventBridge cannot deliver after TARGET_RETRY_ATTEMPTS retries, and
+ * those whose invocation fails after Lambda's retries, land in
+ * `<Name>DeadLetterQueue`.
  */
 export function wireEventBridge(ctx: KindContext<EventBridgeFunctionConfig>): void {
   const { stack, service, config, fn } = ctx;
@@ -17,8 +21,10 @@ export function wireEventBridge(ctx: KindContext<EventBridgeFunctionConfig>): vo
   checkStrings(config, 'eventPattern.detailType', config.eventPattern?.detailType);
 
   const dlq = asyncDeadLetterQueue(ctx, 'events EventBridge could not deliver or whose invocation failed');
+  const eventBus = config.source === 'service' ? serviceResource(ctx, 'eventbridge', ctx.resources.eventBus) : undefined;
   new events.Rule(stack, `${pascalCase(config.name)}Rule`, {
     description: `${service.projectName}: ${config.name} function`,
+    eventBus,
     eventPattern: { source: config.eventPattern.source, detailType: config.eventPattern.detailType },
     targets: [new targets.LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: TARGET_RETRY_ATTEMPTS })],
   });
