@@ -12,6 +12,9 @@ PYTEST_ARGS ?=
 TOOLS := $(CURDIR)/.tools
 GOLANGCI_LINT_VERSION := v2.15.0
 ACTIONLINT_VERSION := v1.7.12
+# checkov, the independent scanner the gates tier runs over synthesized templates: a venv of its
+# own, as its pins (boto3 among them) conflict with the test tools' in requirements.txt.
+CHECKOV_VERSION := 3.3.30
 
 .DEFAULT_GOAL := help
 .PHONY: help install tools example test measure measure-invoke lint clean
@@ -33,7 +36,11 @@ $(TOOLS)/golangci-lint:
 $(TOOLS)/actionlint:
 	GOBIN=$(TOOLS) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 
-tools: $(TOOLS)/golangci-lint $(TOOLS)/actionlint ## Install the pinned Go linters into .tools/
+$(TOOLS)/checkov/bin/checkov:
+	$(PYTHON) -m venv $(TOOLS)/checkov
+	$(TOOLS)/checkov/bin/pip install --quiet checkov==$(CHECKOV_VERSION)
+
+tools: $(TOOLS)/golangci-lint $(TOOLS)/actionlint $(TOOLS)/checkov/bin/checkov ## Install the pinned linters and checkov into .tools/
 
 example: install ## Generate $(EXAMPLE_DIR) with the default answers (then: cd $(EXAMPLE_DIR) && make build test synth)
 	rm -rf $(EXAMPLE_DIR)
