@@ -316,6 +316,33 @@ def test_function_url_auth_none_is_rendered(copie: Any) -> None:
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["function_url_auth"] == "NONE"
 
 
+ROLE_LINE = re.compile(r"^  apiGatewayCloudWatchRole: '(\w+)',$", re.M)
+
+
+@pytest.mark.parametrize("role", ["stack", "account", "none"])
+def test_apigw_cloudwatch_role_is_saved_and_rendered(copie: Any, role: str) -> None:
+    """With a REST function, where the account's API Gateway CloudWatch Logs role comes from is an
+    answer (saved) and a line of the CDK config (`stack` by default: REST APIs log on a fresh account)."""
+    answers = {} if role == "stack" else {"apigw_cloudwatch_role": role}
+    project = render(copie, **answers)
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["apigw_cloudwatch_role"] == role
+    assert ROLE_LINE.findall((project / "infrastructure/lib/service-config.ts").read_text()) == [role]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{"functions": [{"name": "http-api", "event": "apigw-http"}], "example_crud": False}, {"iac": "none"}],
+    ids=["no-rest-function", "no-iac"],
+)
+def test_apigw_cloudwatch_role_is_asked_only_with_a_rest_function_and_the_cdk_app(
+    copie: Any, answers: dict[str, Any]
+) -> None:
+    project = render(copie, **answers)
+    assert "apigw_cloudwatch_role" not in yaml.safe_load((project / ".copier-answers.yml").read_text())
+    config = project / "infrastructure/lib/service-config.ts"
+    assert not config.exists() or ROLE_LINE.findall(config.read_text()) == []
+
+
 def documented_targets(readme: str) -> set[str]:
     """Targets named in the first column of the README's "Make targets" table."""
     section = readme.split("## Make targets", 1)[1].split("\n## ", 1)[0]
