@@ -48,6 +48,7 @@ def test_default_project_layout(default_render: Path) -> None:
         "LICENSE",
         "Makefile",
         "README.md",
+        "SECURITY.md",
         "go.mod",
         "cmd/api/main.go",
         "internal/handler/api.go",
