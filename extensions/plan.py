@@ -13,7 +13,7 @@ from typing import Any
 from . import gomod
 from .events import CATALOGUE, USERS_ROUTES, EventKind, Route
 from .naming import env_name, go_type_name, pascal
-from .services import SERVICES
+from .services import PROTECTION, SERVICES
 
 GOARCH = {"arm64": "arm64", "x86_64": "amd64"}
 CDK_ARCHITECTURE = {"arm64": "ARM_64", "x86_64": "X86_64"}
@@ -105,6 +105,19 @@ def function_source(
     return "service" if consumer_source == "service" and kind.service in aws_services else "own"
 
 
+def invoked_by(kind: EventKind, answers: Mapping[str, Any]) -> str:
+    """Who can make a function run, in SECURITY.md's words."""
+    if kind.key == "function-url":
+        if answers.get("function_url_auth") == "NONE":
+            return "anyone: the URL is public (`function_url_auth` NONE), so the handler must authenticate callers"
+        return "IAM principals allowed `lambda:InvokeFunctionUrl`, signing requests (`function_url_auth` AWS_IAM)"
+    if kind.http:
+        return "anyone who can reach it, unless the API's authorization (see Authentication) refuses them"
+    if kind.key == "direct":
+        return "the IAM principals you grant `lambda:InvokeFunction` on it; none yet"
+    return "its trigger only: the AWS service that delivers the events, for the stack's own resource"
+
+
 def function_concurrency(kind: EventKind, answer: Mapping[str, Any], memory: int) -> tuple[int, str]:
     """How many records of a batch the function processes at once, and why, for the comment on
     the generated constant: its ``concurrency`` answer, else the catalogue's default for its
@@ -165,6 +178,8 @@ def function_plan(
         "construct_id": pascal(name),  # CDK construct ids
         "env_prefix": env_name(name),
         "summary": kind.users.summary if users and kind.users else kind.summary,
+        "trigger": kind.title,
+        "invoked_by": invoked_by(kind, answers or {}),
         "http": kind.http,
         "batch": kind.batch,
         # Batch kinds with independent records: how many the handler processes at once, and why.
@@ -217,6 +232,7 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         # Resources exist for the services some function uses; each is granted to those only.
         "services": [vars(SERVICES[key]) for key in used],
         "service_keys": used,
+        "protection": [{"key": key, "protection": PROTECTION[key]} for key in used],
         "service_packages": packages,
         "table": "dynamodb" in used,
         "goarch": GOARCH[architecture],

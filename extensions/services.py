@@ -33,3 +33,22 @@ SERVICES: dict[str, AwsService] = {
         AwsService("eventbridge", "bus", "NewFromConfig", "Bus", "EVENT_BUS_NAME", "Bus"),
     )
 }
+
+# How the stack keeps each service's data (lib/services.ts), at rest and in transit: SECURITY.md
+# of a generated project lists it for the services the project uses.
+PROTECTION: dict[str, str] = {
+    "dynamodb": "encrypted at rest with a key DynamoDB owns; point-in-time recovery; kept when the stack is deleted",
+    "s3": (
+        "S3-managed encryption; all public access blocked; a bucket policy refusing requests without TLS; "
+        "versioned; server access logs; retained"
+    ),
+    "sqs": "SQS-managed encryption and a queue policy refusing requests without TLS, dead-letter queue included",
+    "sns": "encrypted with the AWS managed key alias/aws/sns; a topic policy refusing requests without TLS",
+    "secretsmanager": (
+        "encrypted with Secrets Manager's AWS managed key; the value is generated at deploy time and read at "
+        "run time, never written in code, templates or environment values; not rotated yet"
+    ),
+    "ssm": "a String parameter, not encrypted (CloudFormation cannot create a SecureString one): configuration only",
+    "kinesis": "encrypted with the AWS managed key alias/aws/kinesis; records kept 24 hours",
+    "eventbridge": "events encrypted at rest with a key EventBridge owns",
+}

@@ -44,6 +44,10 @@ MAX_NAME = 40
 EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 MAX_EMAIL = 254
 SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}")
+# security_contact: an email address or an https URL, written into SECURITY.md's Markdown, so
+# without characters that Markdown or a mail link would read as their own (`|<>()[] and quotes).
+SECURITY_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&*+/=?^_{}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+SECURITY_URL = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&*+,;=:@%/?#-]*)?")
 
 
 def project_name_error(value: Any) -> str:
@@ -279,6 +283,23 @@ def alarm_notify_error(value: Any) -> str:
     return ""
 
 
+def security_contact_error(value: Any) -> str:
+    """Where to report a vulnerability: the repository's security advisories (empty), an email
+    address or an https URL."""
+    if value is None or value == "":
+        return ""
+    rule = (
+        "leave it empty (the repository's private security advisories), or give one email address "
+        "(e.g. security@example.com) or an https URL (e.g. https://example.com/security)"
+    )
+    if not isinstance(value, str):
+        return f"{rule}; got {value!r}"
+    pattern = SECURITY_URL if value.startswith("https://") else SECURITY_EMAIL
+    if len(value) > MAX_EMAIL or not pattern.fullmatch(value):
+        return f"{rule}; got {value!r}"
+    return ""
+
+
 FILTERS = {
     "project_name_error": project_name_error,
     "module_path_error": module_path_error,
@@ -289,4 +310,5 @@ FILTERS = {
     "aws_services_error": aws_services_error,
     "example_crud_error": example_crud_error,
     "alarm_notify_error": alarm_notify_error,
+    "security_contact_error": security_contact_error,
 }

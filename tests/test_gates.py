@@ -1,10 +1,15 @@
 """Gates tier: the checks platform teams already run accept what the template generates
-(golangci-lint, actionlint) and the template's own code (ruff, actionlint)."""
+(golangci-lint, actionlint, zizmor, govulncheck) and the template's own code (ruff, actionlint,
+zizmor)."""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -207,3 +212,275 @@ def test_golangci_lint_accepts_every_kind_together(every_kind_project: Path) -> 
 def test_golangci_lint_accepts_each_kind_alone(copie: Any, key: str) -> None:
     """Alone, a kind must not leave shared helpers unused (middleware, batch, test helpers)."""
     run(generate(copie, **alone(key)), require_tool("golangci-lint"), "run", "./...")
+
+
+# --- zizmor: the workflows' security audit -----------------------------------------------------
+
+ZIZMOR = str(Path(sys.executable).with_name("zizmor"))
+# Every set of workflows the template can generate (with ci), and the template's own.
+WORKFLOW_SETS = [
+    pytest.param({}, id="default"),
+    pytest.param({"iac": "none"}, id="no-iac"),
+    pytest.param({"update_workflow": False}, id="no-update-workflow"),
+    pytest.param({"architecture": "x86_64", "cdk_bundling": "go-function", "alarms": True}, id="x86_64-go-function"),
+    pytest.param(None, id="template-repository"),
+]
+
+
+def audited_dir(copie: Any, answers: dict[str, Any] | None) -> Path:
+    """What zizmor audits: a generated project (its workflows and Dependabot configuration), or
+    the template repository's own .github."""
+    return ROOT / ".github" if answers is None else render(copie, **answers)
+
+
+def zizmor(directory: Path, *flags: str) -> tuple[int, list[dict[str, Any]]]:
+    """zizmor's exit code and findings (JSON), offline, auditing everything it collects. Without
+    any configuration file: a finding is accepted only inline, where its reason is."""
+    done = subprocess.run(
+        [ZIZMOR, "--offline", "--no-config", "--strict-collection", "--format", "json", *flags, "."],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode in (0, *range(10, 15)), f"zizmor failed ({done.returncode}): {done.stderr}"
+    return done.returncode, json.loads(done.stdout)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    path: Path
+    line: int  # 1-based, of the finding's primary location
+
+
+def findings(directory: Path, raw: list[dict[str, Any]]) -> list[Finding]:
+    found = []
+    for finding in raw:
+        (primary,) = [loc for loc in finding["locations"] if loc["symbolic"]["kind"] == "Primary"]
+        path = (directory / primary["symbolic"]["key"]["Local"]["verbatim_path"]).resolve()
+        found.append(Finding(finding["ident"], path, primary["concrete"]["location"]["start_point"]["row"] + 1))
+    return found
+
+
+INLINE_IGNORE = re.compile(r"#\s*zizmor:\s*ignore\[([^\]]*)\](.*)$")
+
+
+@dataclass(frozen=True)
+class Ignore:
+    """An inline `# zizmor: ignore[rules]` comment and the reason given with it."""
+
+    path: Path
+    line: int
+    rules: frozenset[str]
+    reason: str
+
+
+def inline_ignores(path: Path) -> Iterator[Ignore]:
+    """The inline ignores of a file, each with its reason: the text after it on its line, or else
+    the comment on the line before."""
+    lines = path.read_text().splitlines()
+    for index, line in enumerate(lines):
+        found = INLINE_IGNORE.search(line)
+        if found is None:
+            continue
+        reason = found[2].strip(" \t-:;—")
+        before = lines[index - 1].strip() if index > 0 else ""
+        if not reason and before.startswith("#") and not INLINE_IGNORE.search(before):
+            reason = before.lstrip("#").strip()
+        rules = frozenset(rule.strip() for rule in found[1].split(","))
+        yield Ignore(path.resolve(), index + 1, rules, reason)
+
+
+def unjustified(ignores: list[Ignore], unfiltered: list[Finding]) -> list[str]:
+    """What is wrong with a set of inline ignores: one without a reason (three words at least),
+    one that ignores no finding, a finding that no ignore covers."""
+    problems = [
+        f"{i.path.name}:{i.line}: ignore[{','.join(sorted(i.rules))}] gives no reason"
+        for i in ignores
+        if len(i.reason.split()) < 3
+    ]
+    covered = {(i.path, i.line, rule) for i in ignores for rule in i.rules}
+    hits = {(f.path, f.line, f.rule) for f in unfiltered}
+    problems += [f"{p.name}:{line}: ignore[{rule}] ignores no finding" for p, line, rule in sorted(covered - hits)]
+    problems += [f"{p.name}:{line}: {rule} is not ignored inline" for p, line, rule in sorted(hits - covered)]
+    return problems
+
+
+@pytest.mark.parametrize("answers", WORKFLOW_SETS)
+def test_zizmor_finds_nothing_and_every_ignore_says_why(copie: Any, answers: dict[str, Any] | None) -> None:
+    """zizmor (default persona) reports nothing on any set of workflows; run again without the
+    inline ignores, each finding it then reports has a `# zizmor: ignore[rule]` on its line with
+    its reason there or on the line before, and no ignore is left over."""
+    directory = audited_dir(copie, answers)
+    code, reported = zizmor(directory)
+    assert (code, reported) == (0, []), [(f.rule, f.path.name, f.line) for f in findings(directory, reported)]
+
+    _, unfiltered = zizmor(directory, "--no-ignores")
+    audited = {f.path for f in findings(directory, unfiltered)} | set(directory.rglob("*.yml"))
+    ignores = [ignore for path in sorted(audited) for ignore in inline_ignores(path)]
+    assert unjustified(ignores, findings(directory, unfiltered)) == []
+
+
+def test_the_zizmor_gate_can_fail(tmp_path: Path) -> None:
+    """A workflow with an unpinned action and an attacker's title in a script: zizmor reports both
+    (high severity: exit 14); an ignore without a reason, or one that ignores nothing, is refused."""
+    workflows = tmp_path / ".github/workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "bad.yml").write_text(
+        "name: bad\non: pull_request\npermissions: {}\njobs:\n  greet:\n    runs-on: ubuntu-latest\n"
+        "    permissions: {}\n    steps:\n"
+        "      - uses: actions/checkout@v4 # zizmor: ignore[unpinned-uses]\n"
+        "        with:\n          persist-credentials: false\n"
+        '      - run: echo "${{ github.event.pull_request.title }}"\n'
+        "      # zizmor: ignore[template-injection]\n"
+        "      - run: echo hello # zizmor: ignore[excessive-permissions] the job has none\n"
+    )
+    code, reported = zizmor(tmp_path, "--no-ignores")
+    assert code == 14
+    found = findings(tmp_path, reported)
+    assert {(f.rule, f.line) for f in found} >= {("unpinned-uses", 9), ("template-injection", 12)}
+    assert unjustified(list(inline_ignores(workflows / "bad.yml")), found) == [
+        "bad.yml:9: ignore[unpinned-uses] gives no reason",
+        "bad.yml:13: ignore[template-injection] gives no reason",
+        "bad.yml:13: ignore[template-injection] ignores no finding",
+        "bad.yml:14: ignore[excessive-permissions] ignores no finding",
+        "bad.yml:12: template-injection is not ignored inline",
+    ]
+
+
+# Who may write what: the only jobs with a write permission, and those permissions.
+WRITE_PERMISSIONS = {
+    ("deploy.yml", "deploy"): {"id-token"},
+    ("template-update.yml", "update"): {"contents", "pull-requests"},
+}
+
+
+@pytest.mark.parametrize("answers", WORKFLOW_SETS)
+def test_every_job_has_least_privilege_permissions(copie: Any, answers: dict[str, Any] | None) -> None:
+    """The workflow's default is read-only, and every job says what it may do: read its contents,
+    and write only where WRITE_PERMISSIONS says."""
+    directory = audited_dir(copie, answers)
+    files = sorted((directory if answers is None else directory / ".github").glob("workflows/*.yml"))
+    assert files, "no workflow: this test would prove nothing"
+    for path in files:
+        workflow = yaml.safe_load(path.read_text())
+        assert workflow["permissions"] in ({"contents": "read"}, {}), path.name
+        for name, job in workflow["jobs"].items():
+            permissions = job.get("permissions")
+            assert isinstance(permissions, dict), f"{path.name}: job {name} does not say its permissions"
+            assert set(permissions.values()) <= {"read", "write", "none"}, f"{path.name}: {name}"
+            writes = {scope for scope, level in permissions.items() if level == "write"}
+            assert writes == WRITE_PERMISSIONS.get((path.name, name), set()), f"{path.name}: job {name}"
+
+
+# --- govulncheck: make vuln, against an offline copy of the Go vulnerability database -----------
+
+LAMBDA_MODULE = "github.com/aws/aws-lambda-go"
+FIXTURE_VULN = "GO-2099-0001"
+
+
+def vuln_db(directory: Path, module: str, fixed: str) -> str:
+    """A Go vulnerability database (https://go.dev/security/vuln/database, v1 layout) with one
+    entry: `module` before version `fixed` is vulnerable in lambda.StartWithOptions, which every
+    generated main calls. Returns its file:// URL, as govulncheck's -db takes it."""
+    modified = "2099-01-01T00:00:00Z"
+    entry = {
+        "schema_version": "1.3.1",
+        "id": FIXTURE_VULN,
+        "modified": modified,
+        "published": modified,
+        "aliases": [],
+        "summary": "Fixture: lambda.StartWithOptions is vulnerable",
+        "details": "An entry of the template's tests, not a real vulnerability.",
+        "affected": [
+            {
+                "package": {"name": module, "ecosystem": "Go"},
+                "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": fixed}]}],
+                "ecosystem_specific": {"imports": [{"path": f"{module}/lambda", "symbols": ["StartWithOptions"]}]},
+            }
+        ],
+        # govulncheck v1.9.0 crashed on an entry without it.
+        "database_specific": {"url": f"https://pkg.go.dev/vuln/{FIXTURE_VULN}"},
+    }
+    files = {
+        "index/db.json": {"modified": modified},
+        "index/modules.json": [{"path": module, "vulns": [{"id": FIXTURE_VULN, "modified": modified, "fixed": fixed}]}],
+        "index/vulns.json": [{"id": FIXTURE_VULN, "modified": modified, "aliases": []}],
+        f"ID/{FIXTURE_VULN}.json": entry,
+    }
+    for name, content in files.items():
+        (directory / name).parent.mkdir(parents=True, exist_ok=True)
+        (directory / name).write_text(json.dumps(content))
+    return directory.resolve().as_uri()
+
+
+def required_version(project: Path, module: str) -> str:
+    requires = json.loads(run(project, "go", "mod", "edit", "-json"))["Require"]
+    return next(r["Version"] for r in requires if r["Path"] == module)
+
+
+def make_vuln(project: Path, db: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["make", "vuln", f"VULN_DB={db}"], cwd=project, capture_output=True, text=True, check=False)
+
+
+def json_stream(text: str) -> list[dict[str, Any]]:
+    """govulncheck -format json prints one JSON object after another."""
+    decoder, objects, at = json.JSONDecoder(), [], 0
+    while (at := len(text) - len(text[at:].lstrip())) < len(text):
+        found, at = decoder.raw_decode(text, at)
+        objects.append(found)
+    return objects
+
+
+def test_make_vuln_reports_a_vulnerable_version_the_code_calls(default_project: Path, tmp_path: Path) -> None:
+    """The version of aws-lambda-go the project requires, marked vulnerable in the function its
+    mains call: govulncheck exits 3 (make reports it), names the entry, the version, the fix and
+    the call, and its JSON traces the finding from the module's function to the project's main."""
+    version = required_version(default_project, LAMBDA_MODULE)
+    major, minor, patch = version.removeprefix("v").split(".")
+    fixed = f"{major}.{minor}.{int(patch) + 1}"
+    db = vuln_db(tmp_path / "db", LAMBDA_MODULE, fixed)
+
+    done = make_vuln(default_project, db)
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert re.search(r"^make: \*\*\* \[Makefile:\d+: vuln\] Error 3$", done.stderr, re.M), done.stderr
+    assert f"Vulnerability #1: {FIXTURE_VULN}" in done.stdout
+    assert f"Found in: {LAMBDA_MODULE}@{version}" in done.stdout
+    assert f"Fixed in: {LAMBDA_MODULE}@v{fixed}" in done.stdout
+    assert "Your code is affected by 1 vulnerability from 1 module." in done.stdout
+
+    pinned = re.search(r"^GOVULNCHECK_VERSION := (\S+)$", (default_project / "Makefile").read_text(), re.M)[1]
+    govulncheck = default_project / ".tools" / f"govulncheck-{pinned}" / "govulncheck"
+    assert govulncheck.is_file(), "make vuln installs the pinned govulncheck into .tools/"
+    messages = json_stream(run(default_project, str(govulncheck), "-format", "json", "-db", db, "./..."))
+    (config,) = [m["config"] for m in messages if "config" in m]
+    assert (config["scanner_version"], config["db"]) == (pinned, db)
+    traces = [m["finding"]["trace"] for m in messages if "finding" in m and m["finding"]["osv"] == FIXTURE_VULN]
+    called = [trace for trace in traces if trace[0].get("function") == "StartWithOptions"]
+    assert called, traces
+    assert (called[0][0]["module"], called[0][0]["version"]) == (LAMBDA_MODULE, version)
+    assert called[0][-1]["package"].endswith("/cmd/api"), "traced to the function's main"
+
+
+def test_make_vuln_passes_when_the_version_has_the_fix(default_project: Path, tmp_path: Path) -> None:
+    """The same entry, fixed in exactly the version the project requires: nothing to report."""
+    db = vuln_db(tmp_path / "db", LAMBDA_MODULE, required_version(default_project, LAMBDA_MODULE).removeprefix("v"))
+
+    done = make_vuln(default_project, db)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No vulnerabilities found." in done.stdout
+
+
+def test_ci_runs_govulncheck_with_the_newest_go_patch_release(copie: Any) -> None:
+    """CI runs make vuln; CI and the deploy build with the newest patch release of the project's Go
+    minor version, so that the standard library's fixes reach the functions."""
+    project = render(copie)
+    ci = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
+    assert "make vuln" in [step.get("run") for step in ci["jobs"]["go"]["steps"]]
+    deploy = yaml.safe_load((project / ".github/workflows/deploy.yml").read_text())
+    for job in (ci["jobs"]["go"], ci["jobs"]["infrastructure"], deploy["jobs"]["deploy"]):
+        (setup,) = [step for step in job["steps"] if step.get("uses", "").startswith("actions/setup-go@")]
+        assert setup["with"] == {"go-version": "1.26", "check-latest": True}

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from plumbum import local
 
 from extensions import naming
@@ -52,12 +53,24 @@ def npm_ci(project: Path) -> Path:
     return infra
 
 
+# The stack holding the account's API Gateway CloudWatch Logs role (apigw_cloudwatch_role: stack).
+ROLE_STACK = "apigateway-cloudwatch-role"
+
+
+def stack_templates(project: Path) -> dict[str, Path]:
+    """The synthesized templates by stack name."""
+    found = (project / "infrastructure/cdk.out").glob("*.template.json")
+    return {path.name.removesuffix(".template.json"): path for path in found}
+
+
 def synth(project: Path) -> dict[str, Any]:
-    """`make synth` (builds the bootstraps first) and the parsed stack template."""
+    """`make synth` (builds the bootstraps first) and the parsed template of the service stack, the
+    only one besides the stack of API Gateway's CloudWatch Logs role."""
     run(project, "make", "synth")
-    templates = list((project / "infrastructure/cdk.out").glob("*.template.json"))
-    assert len(templates) == 1, templates
-    return json.loads(templates[0].read_text())
+    templates = stack_templates(project)
+    stack = template_stack_name(project)
+    assert set(templates) - {ROLE_STACK} == {stack}, templates
+    return json.loads(templates[stack].read_text())
 
 
 def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -169,6 +182,59 @@ def test_synth_offline_gives_the_default_stack(default_project: Path) -> None:
     assert acknowledged, "cdk-nag ran no rule that needed a decision: is the plugin registered?"
     for finding in acknowledged:
         assert len(finding["reason"]) > 40, finding["acknowledgedId"]
+
+
+def test_rest_api_logs_work_on_a_fresh_account(default_project: Path) -> None:
+    """The default answers (apigw_cloudwatch_role: stack): the app deploys the account's API Gateway
+    CloudWatch Logs role in a stack of its own, before the service stack, whose REST stage writes a
+    JSON access log and ERROR execution logs into groups with a retention; cfn-lint and cdk-nag
+    accept both stacks, with one acknowledgement (AWS's managed policy of that role)."""
+    npm_ci(default_project)
+    template = synth(default_project)
+    templates = stack_templates(default_project)
+    assert set(templates) == {"my-service", ROLE_STACK}
+    manifest = json.loads((default_project / "infrastructure/cdk.out/manifest.json").read_text())
+    assert ROLE_STACK in manifest["artifacts"]["my-service"]["dependencies"], "the role must be deployed first"
+
+    role_template = json.loads(templates[ROLE_STACK].read_text())
+    ((role_id, role),) = resources(role_template, "AWS::IAM::Role").items()
+    (account,) = resources(role_template, "AWS::ApiGateway::Account").values()
+    assert account["Properties"] == {"CloudWatchRoleArn": {"Fn::GetAtt": [role_id, "Arn"]}}
+    assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
+        "Service": "apigateway.amazonaws.com"
+    }
+    assert account["DeletionPolicy"] == role["DeletionPolicy"] == "Retain"
+    assert resources(template, "AWS::ApiGateway::Account") == {}, "a service stack never sets the account's role"
+
+    (stage,) = resources(template, "AWS::ApiGateway::Stage").values()
+    fields = json.loads(stage["Properties"]["AccessLogSetting"]["Format"])
+    assert {"requestId", "ip", "caller", "principalId", "routeKey", "status", "responseLatency"} <= set(fields)
+    assert fields["routeKey"] == "$context.httpMethod $context.resourcePath"
+    assert stage["Properties"]["MethodSettings"] == [
+        {"HttpMethod": "*", "ResourcePath": "/*", "LoggingLevel": "ERROR", "DataTraceEnabled": False}
+    ]
+    groups = resources(template, "AWS::Logs::LogGroup")
+    assert {g["Properties"]["RetentionInDays"] for g in groups.values()} == {30}
+    destination = json.dumps(stage["Properties"]["AccessLogSetting"]["DestinationArn"])
+    assert [key for key in groups if json.dumps({"Ref": key}) in destination], "the access log has no group"
+    (execution,) = [key for key, g in groups.items() if "LogGroupName" in g["Properties"]]
+    name = groups[execution]["Properties"]["LogGroupName"]["Fn::Join"][1]
+    assert name[0] == "API-Gateway-Execution-Logs_" and name[-1] == "/prod"
+    assert execution in stage["DependsOn"], "API Gateway would create the group first, without a retention"
+
+    assert cfn_lint_errors(default_project) == []
+    violations, acknowledged = nag_report(default_project)
+    assert violations == []
+    rules = {finding["ruleName"] for finding in acknowledged}
+    assert not rules & {"AwsSolutions-APIG1", "AwsSolutions-APIG6"}, "REST logging is on: nothing to acknowledge"
+    in_role_stack = [
+        finding["ruleName"]
+        for finding in acknowledged
+        if any(c["constructPath"].startswith(f"{ROLE_STACK}/") for c in finding["violatingConstructs"])
+    ]
+    assert in_role_stack == [
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]"
+    ]
 
 
 def test_synth_follows_architecture_and_runtime(copie: Any) -> None:
@@ -391,8 +457,8 @@ def alarm_topic_id(template: dict[str, Any]) -> str:
 
 
 def template_stack_name(project: Path) -> str:
-    (template,) = (project / "infrastructure/cdk.out").glob("*.template.json")
-    return template.name.removesuffix(".template.json")
+    """The service stack's name: the project name."""
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())["project_name"]
 
 
 def assert_alarms_notify(template: dict[str, Any], topic: Any) -> None:

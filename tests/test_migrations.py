@@ -140,3 +140,66 @@ def test_trigger_sources_saves_consumer_source_own_once(tmp_path: Path) -> None:
 def test_trigger_sources_runs_before_the_new_version_renders() -> None:
     (migration,) = [m for m in versioned_migrations() if script_of(m).name == "trigger_sources.py"]
     assert migration["when"] == "{{ _stage == 'before' }}"
+
+
+APIGW_CLOUDWATCH_ROLE = MIGRATIONS / "apigw_cloudwatch_role.py"
+OLD_ANSWERS = (
+    "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n_commit: 0.2.0\n"
+    "functions:\n- event: apigw-rest\n  name: api\n"
+)
+
+
+def run_migration(script: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(script)], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("config", "saved"),
+    [
+        ("  logRetentionDays: 30,\n", "none"),
+        ("  logRetentionDays: 30,\n  apiAccessLogging: true,\n", "account"),
+        ("  apiExecutionLogging:  true, // the account has the role\n", "account"),
+        ("  apiAccessLogging: false,\n", "none"),
+    ],
+    ids=["logs-off", "access-logs-on", "execution-logs-on", "explicitly-off"],
+)
+def test_apigw_cloudwatch_role_keeps_rest_logging_as_it_was_once(tmp_path: Path, config: str, saved: str) -> None:
+    """A project from before 0.3.0 keeps its REST logging: `none` (no role needed) unless it turned
+    logging on by hand, which needed the account's role (`account`)."""
+    answers = tmp_path / ".copier-answers.yml"
+    answers.write_text(OLD_ANSWERS)
+    (tmp_path / "infrastructure/lib").mkdir(parents=True)
+    (tmp_path / "infrastructure/lib/service-config.ts").write_text(f"export const serviceConfig = {{\n{config}}};\n")
+
+    first = run_migration(APIGW_CLOUDWATCH_ROLE, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert f"apigw_cloudwatch_role: {saved} is saved in .copier-answers.yml" in first.stdout
+    assert answers.read_text() == OLD_ANSWERS + f"apigw_cloudwatch_role: {saved}\n", "appended; the rest as it was"
+    assert yaml.safe_load(answers.read_text())["apigw_cloudwatch_role"] == saved
+    second = run_migration(APIGW_CLOUDWATCH_ROLE, tmp_path)
+    assert (second.returncode, second.stdout) == (0, "")
+    assert answers.read_text() == OLD_ANSWERS + f"apigw_cloudwatch_role: {saved}\n", "safe to run twice"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "answers",
+    [
+        "_commit: 0.2.0\nfunctions:\n- event: sqs\n  name: processor\n",
+        "_commit: 0.2.0\niac: none\nfunctions:\n- event: apigw-rest\n  name: api\n",
+        OLD_ANSWERS + "apigw_cloudwatch_role: stack\n",
+    ],
+    ids=["no-rest-function", "no-cdk-app", "answered"],
+)
+def test_apigw_cloudwatch_role_leaves_other_projects_alone(tmp_path: Path, answers: str) -> None:
+    (tmp_path / ".copier-answers.yml").write_text(answers)
+    done = run_migration(APIGW_CLOUDWATCH_ROLE, tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert (tmp_path / ".copier-answers.yml").read_text() == answers
+
+
+@pytest.mark.unit
+def test_apigw_cloudwatch_role_runs_before_the_new_version_renders_at_0_3_0() -> None:
+    (migration,) = [m for m in versioned_migrations() if script_of(m).name == "apigw_cloudwatch_role.py"]
+    assert (migration["version"], migration["when"]) == ("0.3.0", "{{ _stage == 'before' }}")

@@ -11,7 +11,7 @@ import yaml
 from extensions import gomod, naming, plan
 from extensions.events import CATALOGUE, USERS_ROUTES
 from extensions.literals import ts_literal
-from extensions.services import SERVICES
+from extensions.services import PROTECTION, SERVICES
 
 from .kinds import EVERY_KIND, KIND_KEYS
 
@@ -429,3 +429,30 @@ def test_producer_services_plan(key: str, modules: list[str], indirect: list[str
     assert gomod.SMITHY in direct  # the package's tests build smithy errors
     for module in indirect:
         assert f"{gomod.SDK}/{module}" in pinned
+
+
+def test_every_service_says_how_it_keeps_its_data() -> None:
+    """SECURITY.md's "At rest" list: one sentence per service of the catalogue, none for others."""
+    assert list(PROTECTION) == list(SERVICES)
+    assert all(len(text.split()) >= 5 and not text.endswith(".") for text in PROTECTION.values())
+
+
+@pytest.mark.parametrize(
+    ("functions", "url_auth", "says"),
+    [
+        ([{"name": "api", "event": "apigw-rest"}], None, "unless the API's authorization"),
+        ([{"name": "url", "event": "function-url"}], None, "`function_url_auth` AWS_IAM"),
+        ([{"name": "url", "event": "function-url"}], "NONE", "anyone: the URL is public"),
+        ([{"name": "worker", "event": "direct"}], None, "you grant `lambda:InvokeFunction`"),
+        ([{"name": "processor", "event": "sqs"}], None, "its trigger only"),
+    ],
+)
+def test_the_plan_says_who_can_invoke_each_function(
+    functions: list[dict[str, str]], url_auth: str | None, says: str
+) -> None:
+    answers = {**DEFAULT_ANSWERS, "functions": functions, "aws_services": [], "example_crud": False}
+    if url_auth:
+        answers["function_url_auth"] = url_auth
+    (fn,) = plan.build_plan(answers)["functions"]
+    assert says in fn["invoked_by"]
+    assert fn["trigger"] == CATALOGUE[functions[0]["event"]].title

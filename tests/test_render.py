@@ -17,10 +17,10 @@ import yaml
 
 from extensions.events import CATALOGUE, USERS_ROUTES
 from extensions.naming import go_type_name
-from extensions.services import SERVICES
+from extensions.services import PROTECTION, SERVICES
 
-from .conftest import check_answer_keys, render
-from .kinds import EVERY_KIND, KIND_KEYS, alone, every_kind
+from .conftest import ROOT, check_answer_keys, render
+from .kinds import EVERY_KIND, KIND_KEYS, alone, every_kind, every_kind_twice, function
 
 pytestmark = pytest.mark.render
 
@@ -48,6 +48,7 @@ def test_default_project_layout(default_render: Path) -> None:
         "LICENSE",
         "Makefile",
         "README.md",
+        "SECURITY.md",
         "go.mod",
         "cmd/api/main.go",
         "internal/handler/api.go",
@@ -314,6 +315,96 @@ def test_function_url_auth_none_is_rendered(copie: Any) -> None:
     project = render(copie, functions=[{"name": "url", "event": "function-url"}], function_url_auth="NONE")
     assert "authType: 'NONE'," in (project / "infrastructure/lib/service-config.ts").read_text()
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["function_url_auth"] == "NONE"
+
+
+ROLE_LINE = re.compile(r"^  apiGatewayCloudWatchRole: '(\w+)',$", re.M)
+
+
+@pytest.mark.parametrize("role", ["stack", "account", "none"])
+def test_apigw_cloudwatch_role_is_saved_and_rendered(copie: Any, role: str) -> None:
+    """With a REST function, where the account's API Gateway CloudWatch Logs role comes from is an
+    answer (saved) and a line of the CDK config (`stack` by default: REST APIs log on a fresh account)."""
+    answers = {} if role == "stack" else {"apigw_cloudwatch_role": role}
+    project = render(copie, **answers)
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["apigw_cloudwatch_role"] == role
+    assert ROLE_LINE.findall((project / "infrastructure/lib/service-config.ts").read_text()) == [role]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{"functions": [{"name": "http-api", "event": "apigw-http"}], "example_crud": False}, {"iac": "none"}],
+    ids=["no-rest-function", "no-iac"],
+)
+def test_apigw_cloudwatch_role_is_asked_only_with_a_rest_function_and_the_cdk_app(
+    copie: Any, answers: dict[str, Any]
+) -> None:
+    project = render(copie, **answers)
+    assert "apigw_cloudwatch_role" not in yaml.safe_load((project / ".copier-answers.yml").read_text())
+    config = project / "infrastructure/lib/service-config.ts"
+    assert not config.exists() or ROLE_LINE.findall(config.read_text()) == []
+
+
+def markdown_sections(text: str) -> dict[str, str]:
+    """A Markdown document's `## ` sections by heading."""
+    return {part.split("\n", 1)[0]: part.split("\n", 1)[1] for part in re.split(r"^## ", text, flags=re.M)[1:]}
+
+
+def table_rows(section: str) -> list[list[str]]:
+    """The cells of a Markdown table's body rows."""
+    rows = [line.strip("|").split(" | ") for line in section.splitlines() if line.startswith("| ")]
+    return [[cell.strip() for cell in row] for row in rows[1:]]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        yaml.safe_load((ROOT / "presets" / "event-driven.yml").read_text()),
+        every_kind_twice(),
+        {"iac": "none", "functions": [function("direct")], "aws_services": [], "example_crud": False},
+    ],
+    ids=["default", "event-driven", "every-kind-twice", "no-iac"],
+)
+def test_security_md_lists_the_project_s_entry_points_and_services(copie: Any, answers: dict[str, Any]) -> None:
+    """SECURITY.md has a row per function (its trigger and its routes) and, with the CDK app, says
+    how each AWS service the stack creates keeps its data; nothing more."""
+    project = render(copie, **answers)
+    saved = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    sections = markdown_sections((project / "SECURITY.md").read_text())
+
+    rows = table_rows(sections["Entry points"])
+    assert [row[:2] for row in rows] == [[f"`{f['name']}`", CATALOGUE[f["event"]].title] for f in saved["functions"]]
+    crud = next((f for f in saved["functions"] if f["event"] == "apigw-rest"), None) if saved["example_crud"] else None
+    for row, fn in zip(rows, saved["functions"], strict=True):
+        routes = USERS_ROUTES if fn is crud else CATALOGUE[fn["event"]].routes
+        assert row[2] == (", ".join(f"`{r.method} {r.path}`" for r in routes) or "none"), fn["name"]
+
+    if saved.get("iac", "cdk") == "none":
+        assert "Encryption" not in sections and "Infrastructure" in sections
+        return
+    at_rest = sections["Encryption"].split("At rest:", 1)[1]
+    listed = re.findall(r"^- `(\w+)`: (.*)\.$", at_rest, re.M)
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    stack_services = re.search(r"^  services: \[(.*)\],$", config, re.M)[1].replace("'", "").split(", ")
+    assert listed == [(key, PROTECTION[key]) for key in stack_services if key]
+
+
+@pytest.mark.parametrize(
+    ("contact", "says"),
+    [
+        ("", "through this repository's security advisories"),
+        (
+            "security@example.com",
+            "Report it to [security@example.com](mailto:security@example.com), not in a public issue.",
+        ),
+        ("https://example.com/security", "Report it at <https://example.com/security>, not in a public issue."),
+    ],
+    ids=["advisories", "email", "url"],
+)
+def test_security_md_says_where_to_report_a_vulnerability(copie: Any, contact: str, says: str) -> None:
+    project = render(copie, **({"security_contact": contact} if contact else {}))
+    assert says in markdown_sections((project / "SECURITY.md").read_text())["Reporting a vulnerability"]
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["security_contact"] == contact
 
 
 def documented_targets(readme: str) -> set[str]:

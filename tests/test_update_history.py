@@ -10,6 +10,7 @@ working tree is committed on top of them and tagged as the next version.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -131,6 +132,19 @@ def own_package(project: Path) -> list[Edit]:
     return [Edit("cmd/accounts/main.go", own), Edit("internal/accounts/api.go", "package accounts\n")]
 
 
+def rest_logging_on(project: Path) -> list[Edit]:
+    """What the acknowledgement of a missing REST access log told users before 0.3.0, once their
+    account had API Gateway's CloudWatch Logs role: `apiAccessLogging: true` in the CDK config."""
+    return [
+        edit(
+            project,
+            "infrastructure/lib/service-config.ts",
+            "  logRetentionDays: 30,\n",
+            "  logRetentionDays: 30,\n  apiAccessLogging: true,\n",
+        )
+    ]
+
+
 def user_work(project: Path) -> list[Edit]:
     """The edit set of a user who has lived with the project: own package and function, an edited
     handler body, an edited CDK stack, a Makefile target and README notes."""
@@ -172,6 +186,10 @@ def test_a_project_of_a_real_release_updates_with_the_user_s_work(
     git(project, "init", "--quiet", "--initial-branch=main")
     commit_all(project, f"generated from {version}")
     edits = user_work(project)
+    # The defaults keep REST logs off; the preset's user had turned them on, so the account has the role.
+    logging_on = preset != "defaults"
+    if logging_on:
+        edits += rest_logging_on(project)
     run(project, "go", "vet", "./...")  # the user's work builds before the update, too
     commit_all(project, "user work")
     saved = yaml.safe_load((project / ".copier-answers.yml").read_text())["functions"]
@@ -200,8 +218,18 @@ def test_a_project_of_a_real_release_updates_with_the_user_s_work(
     consumers = [f["name"] for f in saved if CATALOGUE[f["event"]].service]
     config = (project / "infrastructure/lib/service-config.ts").read_text()
     assert "source: 'service'" not in config, f"{consumers} rewired to the project's resources"
+    # Nor changes how its REST APIs log, or an account-wide setting: no role stack (0.3.0).
+    role = "account" if logging_on else "none"
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["apigw_cloudwatch_role"] == role
+    assert f"  apiGatewayCloudWatchRole: '{role}',\n" in config
     commit_all(project, f"update to {tree_version()}")
 
     npm_ci(project)
     for target in ("vet", "test", "build", "synth", "team-check"):
         run(project, "make", target, **OFFLINE)
+    stack = yaml.safe_load((project / ".copier-answers.yml").read_text())["project_name"]
+    templates = {p.name: p for p in (project / "infrastructure/cdk.out").glob("*.template.json")}
+    assert list(templates) == [f"{stack}.template.json"], "an update must not add the CloudWatch role's stack"
+    resources = json.loads(templates[f"{stack}.template.json"].read_text())["Resources"].values()
+    (stage,) = [r for r in resources if r["Type"] == "AWS::ApiGateway::Stage"]
+    assert ("AccessLogSetting" in stage["Properties"]) == logging_on

@@ -260,3 +260,42 @@ def test_alarm_notify_rejects(answer: object, rule: str) -> None:
     message = v.alarm_notify_error(answer)
     assert rule in message
     assert "leave it empty" in message  # every message says what is allowed
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "",
+        None,
+        "security@example.com",
+        "o.brien+security@mail.example.co.uk",
+        "https://example.com/security",
+        "https://example.com:8443/.well-known/security.txt",
+        "https://github.com/acme/orders/security/advisories/new",
+    ],
+)
+def test_security_contact_accepts(answer: object) -> None:
+    assert v.security_contact_error(answer) == ""
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "security",
+        "security@localhost",
+        "sec urity@example.com",
+        "a|b@example.com",  # would break out of SECURITY.md's Markdown
+        "<security@example.com>",
+        "security@example.com\n",
+        "http://example.com/security",
+        "https://example.com/security)",
+        "https://exa mple.com",
+        "https://",
+        "x" * 250 + "@example.com",
+        ["security@example.com"],
+    ],
+)
+def test_security_contact_rejects(answer: object) -> None:
+    message = v.security_contact_error(answer)
+    assert "leave it empty (the repository's private security advisories)" in message
+    assert repr(answer) in message

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { addApiGatewayCloudWatchRole } from '../lib/api-logs';
 import { addComplianceChecks } from '../lib/checks';
 import { serviceConfig } from '../lib/service-config';
 import { ServiceStack } from '../lib/service-stack';
@@ -9,13 +10,17 @@ const app = new App();
 // cdk-nag (AwsSolutions): synth fails on any finding that is not acknowledged.
 addComplianceChecks(app);
 
-new ServiceStack(app, serviceConfig.projectName, {
+// Account and region come from the CLI's AWS configuration when there is
+// one; with none (e.g. offline synth) the stacks are environment-agnostic.
+const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+
+const service = new ServiceStack(app, serviceConfig.projectName, {
   config: serviceConfig,
   // bundling 'prebuilt': the Makefile builds each function to <project>/build/<name>/bootstrap.
   assetRoot: path.join(__dirname, '../../build'),
   // bundling 'go-function': GoFunction compiles <project>/cmd/<name> of the module <project>/go.mod.
   projectRoot: path.join(__dirname, '../..'),
-  // Account and region come from the CLI's AWS configuration when there is
-  // one; with none (e.g. offline synth) the stack is environment-agnostic.
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  env,
 });
+// apiGatewayCloudWatchRole 'stack': the account's API Gateway CloudWatch Logs role, deployed first.
+addApiGatewayCloudWatchRole(app, service, serviceConfig, { env });

@@ -316,6 +316,20 @@ export interface TableConfig {
   deletionProtection: boolean;
 }
 
+/**
+ * Where the account's API Gateway CloudWatch Logs role comes from: a
+ * per-account, per-region setting (AWS::ApiGateway::Account) that every
+ * stack setting it overwrites, so a service stack never does.
+ * - `stack`: this CDK app deploys it, before the service, in the stack
+ *   `apigateway-cloudwatch-role` (lib/api-logs.ts), shared by every project
+ *   of go-lambda-template in the account and region. For accounts where
+ *   nobody else sets it.
+ * - `account`: the account has it already (set by a platform team, a
+ *   landing zone, another app or by hand).
+ * - `none`: it has none, so REST APIs write no access or execution logs.
+ */
+export type ApiGatewayCloudWatchRole = 'stack' | 'account' | 'none';
+
 export interface ServiceConfig {
   /** Project name; also the CloudFormation stack name. */
   projectName: string;
@@ -342,17 +356,25 @@ export interface ServiceConfig {
   logLevel: LogLevel;
   logRetentionDays: LogRetentionDays;
   /**
-   * Access logs for API Gateway REST stages. Off by default: API Gateway only
-   * accepts a stage with access logging once the account/region has a
-   * CloudWatch Logs role set (API Gateway > Settings), which a fresh account
-   * has not, and this stack deliberately does not manage that
-   * account-wide singleton.
+   * Where the account's API Gateway CloudWatch Logs role comes from; REST
+   * APIs write access and execution logs only once their account and region
+   * have one (API Gateway > Settings). Absent: `'none'`.
+   */
+  apiGatewayCloudWatchRole?: ApiGatewayCloudWatchRole;
+  /**
+   * Access logs of the REST API stages: one JSON line per request
+   * (lib/api-logs.ts) in `<Name>ApiAccessLogs`, kept `logRetentionDays`.
+   * Absent: on unless `apiGatewayCloudWatchRole` is `'none'`. `true` turns
+   * them on whatever that says (the account has the role).
    */
   apiAccessLogging?: boolean;
   /**
-   * ERROR-level execution logs for every method of the REST API stages.
-   * Off by default, for the same reason as `apiAccessLogging`: API Gateway
-   * needs the account's CloudWatch Logs role for them too.
+   * ERROR-level execution logs of every method of the REST API stages,
+   * without request or response data. Absent: on unless
+   * `apiGatewayCloudWatchRole` is `'none'`, and the stack creates their log
+   * group with `logRetentionDays`. `true` turns them on whatever that says,
+   * in the group API Gateway creates itself (as before 0.3.0, when `true`
+   * was the way to turn them on, so the group may exist already).
    */
   apiExecutionLogging?: boolean;
   /**

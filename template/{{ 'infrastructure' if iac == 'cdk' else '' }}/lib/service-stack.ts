@@ -183,6 +183,10 @@ function validateConfig(config: ServiceConfig): void {
       throw new Error(`${what}: [${keys.join(', ')}] lists a service twice`);
     }
   }
+  const roles: readonly string[] = ['stack', 'account', 'none'];
+  if (config.apiGatewayCloudWatchRole !== undefined && !roles.includes(config.apiGatewayCloudWatchRole)) {
+    throw new Error(`apiGatewayCloudWatchRole '${config.apiGatewayCloudWatchRole}' must be one of ${roles.join(', ')}`);
+  }
   if (config.table && !config.services.includes('dynamodb')) {
     throw new Error("table options are set but services does not include 'dynamodb'");
   }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import { API_GATEWAY_CLOUDWATCH_ROLE_STACK, addApiGatewayCloudWatchRole, restApiLogSettings } from '../lib/api-logs';
 import { addComplianceChecks } from '../lib/checks';
 import { type FunctionKind, type S3FunctionConfig, SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config-types';
 import { pascalCase } from '../lib/naming';
@@ -57,6 +58,7 @@ function validate(config: ServiceConfig, options: SynthOptions = {}) {
   const app = newApp({ ...options, outdir });
   addComplianceChecks(app);
   const stack = newStack(app, config, options);
+  addApiGatewayCloudWatchRole(app, stack, config);
   app.synth(); // throws, with the report, on any unacknowledged error
   const report: ValidationReport = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
   const plugins = report.pluginReports;
@@ -88,12 +90,17 @@ function expectedAcknowledgements(config: ServiceConfig, stack: ServiceStack): s
   const uses = (key: ServiceKey) => config.functions.some((f) => f.services.includes(key));
   const has = (...kinds: FunctionKind[]) => config.functions.some((f) => kinds.includes(f.kind));
   const s3Functions = config.functions.filter((f): f is S3FunctionConfig => f.kind === 's3');
+  const restLogs = restApiLogSettings(config);
   return [
     ...(has('apigw-rest') ? [
       'AwsSolutions-APIG3', // no WAF web ACL
       'AwsSolutions-COG4', // no Cognito authorizer (see APIG4)
-      ...(config.apiAccessLogging ? [] : ['AwsSolutions-APIG1']),
-      ...(config.apiExecutionLogging ? [] : ['AwsSolutions-APIG6']),
+      ...(restLogs.access ? [] : ['AwsSolutions-APIG1']), // no account role for API Gateway's logs
+      ...(restLogs.execution ? [] : ['AwsSolutions-APIG6']),
+      // The role of the stack apigateway-cloudwatch-role: AWS's managed policy for it.
+      ...(config.apiGatewayCloudWatchRole === 'stack'
+        ? ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]']
+        : []),
     ] : []),
     ...(has('apigw-rest', 'apigw-http') ? ['AwsSolutions-APIG4'] : []), // public API: no authorizer
     // ALB: no access logs (region-specific bucket policy), port 80 open to the internet by design.
@@ -145,6 +152,11 @@ const cases: [string, ServiceConfig, SynthOptions][] = [
   ['provided.al2', { ...fixture, runtime: 'provided.al2' }, {}],
   ['bundling go-function', { ...fixture, bundling: 'go-function', alarms: true }, {}],
   ['API access and execution logging on', { ...fixture, apiAccessLogging: true, apiExecutionLogging: true }, {}],
+  ['API Gateway CloudWatch role from the app\'s stack', { ...fixture, apiGatewayCloudWatchRole: 'stack' }, {}],
+  ['API Gateway CloudWatch role of the account', { ...fixture, apiGatewayCloudWatchRole: 'account' }, {}],
+  ['no API Gateway CloudWatch role', { ...fixture, apiGatewayCloudWatchRole: 'none' }, {}],
+  ['the role of the account, access logs off', { ...fixture, apiGatewayCloudWatchRole: 'account', apiAccessLogging: false }, {}],
+  ['every kind, the role from the app\'s stack', { ...allKinds, apiGatewayCloudWatchRole: 'stack' }, {}],
   ['every service', allServices, {}],
   ['every service, alarms on, tracing off', { ...allServices, alarms: true, tracing: false }, {}],
   ['services split across functions', splitServices, {}],
@@ -226,4 +238,15 @@ test('every service: each service acknowledgement sits on the construct it is ab
     'TestStack/UploaderRole/DefaultPolicy/Resource',
   ]);
   expect(where('AwsSolutions-SMG4')).toEqual(['TestStack/Secret/Resource']);
+});
+
+test('the stack apigateway-cloudwatch-role acknowledges only AWS\'s managed policy of its role', () => {
+  const { suppressed } = validate({ ...fixture, apiGatewayCloudWatchRole: 'stack' });
+  const inRoleStack = suppressed
+    .map((s) => ({ rule: s.ruleName, paths: s.violatingConstructs.map((c) => c.constructPath) }))
+    .filter(({ paths }) => paths.some((p) => p.startsWith(`${API_GATEWAY_CLOUDWATCH_ROLE_STACK}/`)));
+  expect(inRoleStack).toEqual([{
+    rule: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    paths: [`${API_GATEWAY_CLOUDWATCH_ROLE_STACK}/Role/Resource`],
+  }]);
 });

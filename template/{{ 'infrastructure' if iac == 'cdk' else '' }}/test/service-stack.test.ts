@@ -324,16 +324,18 @@ describe('variants', () => {
     });
   });
 
-  test('optional API execution logging (ERROR, without request data)', () => {
+  // How projects before 0.3.0 turned REST logging on; the defaults are in api-logs.test.ts.
+  test('API execution logging set to true (ERROR, without request data), in API Gateway\'s own group', () => {
     const { template } = synth({ ...fixture, apiExecutionLogging: true });
     template.allResourcesProperties('AWS::ApiGateway::Stage', {
       MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false }],
     });
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { LogGroupName: Match.anyValue() }, 0);
     const { template: off } = synth(fixture);
     off.allResourcesProperties('AWS::ApiGateway::Stage', { MethodSettings: Match.absent() });
   });
 
-  test('optional API access logging', () => {
+  test('API access logging set to true', () => {
     const { stack, template } = synth({ ...fixture, apiAccessLogging: true });
     template.resourceCountIs('AWS::Logs::LogGroup', 4);
     template.hasResourceProperties('AWS::ApiGateway::Stage', {

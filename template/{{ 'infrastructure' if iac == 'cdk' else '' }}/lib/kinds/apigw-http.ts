@@ -4,24 +4,14 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { errorRate } from '../alarms';
+import { HTTP_API_ACCESS_LOG_FORMAT } from '../api-logs';
 import type { ApiGwHttpFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
 import { acknowledge, checkRoutes } from './shared';
 import type { KindContext } from './types';
 
-/** One JSON line per request; HTTP API context variables. */
-export const HTTP_API_ACCESS_LOG_FORMAT = {
-  requestId: '$context.requestId',
-  ip: '$context.identity.sourceIp',
-  requestTime: '$context.requestTime',
-  httpMethod: '$context.httpMethod',
-  routeKey: '$context.routeKey',
-  path: '$context.path',
-  status: '$context.status',
-  protocol: '$context.protocol',
-  responseLength: '$context.responseLength',
-  integrationError: '$context.integrationErrorMessage',
-};
+// One JSON line per request, with the same fields as a REST API's (lib/api-logs.ts).
+export { HTTP_API_ACCESS_LOG_FORMAT };
 
 /**
  * One API Gateway HTTP API per function: a Lambda integration (payload format

@@ -1,7 +1,7 @@
-import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import { restApiLogging } from '../api-logs';
 import type { ApiGwRestFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
 import type { KindContext } from './types';
@@ -21,18 +21,9 @@ export function wireApiGwRest({ stack, service, config, fn, alarms }: KindContex
   }
   const id = pascalCase(config.name);
 
-  let accessLogs: Pick<apigateway.StageOptions, 'accessLogDestination' | 'accessLogFormat'> = {};
-  if (service.apiAccessLogging) {
-    const logGroup = new logs.LogGroup(stack, `${id}ApiAccessLogs`, {
-      retention: service.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    accessLogs = {
-      accessLogDestination: new apigateway.LogGroupLogDestination(logGroup),
-      accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
-    };
-  }
-
+  // Access and execution logs (lib/api-logs.ts), as ServiceConfig.apiGatewayCloudWatchRole allows.
+  const stageName = 'prod';
+  const logging = restApiLogging(stack, id, service, stageName);
   const api = new apigateway.RestApi(stack, `${id}RestApi`, {
     restApiName: `${service.projectName}-${config.name}`,
     description: `${service.projectName}: ${config.name} function`,
@@ -40,14 +31,12 @@ export function wireApiGwRest({ stack, service, config, fn, alarms }: KindContex
     // whatever @aws-cdk/aws-apigateway:disableCloudWatchRole says.
     cloudWatchRole: false,
     deployOptions: {
-      stageName: 'prod',
+      stageName,
       tracingEnabled: service.tracing,
-      ...accessLogs,
-      ...(service.apiExecutionLogging
-        ? { loggingLevel: apigateway.MethodLoggingLevel.ERROR, dataTraceEnabled: false }
-        : {}),
+      ...logging.deployOptions,
     },
   });
+  logging.attach(api);
   const requestValidator = api.addRequestValidator('RequestValidator', {
     validateRequestParameters: true,
     validateRequestBody: true,
@@ -65,7 +54,7 @@ export function wireApiGwRest({ stack, service, config, fn, alarms }: KindContex
       requestParameters: pathParameters(route.path),
     });
   }
-  acknowledgeNagFindings(api, service);
+  acknowledgeNagFindings(api);
 
   // Alarms on the stage: 5XXError records 0 or 1 per request, so its average is the 5xx share.
   alarms?.forHttpFunction(config, {
@@ -90,7 +79,7 @@ function pathParameters(routePath: string): Record<string, boolean> | undefined 
 }
 
 /** The cdk-nag AwsSolutions findings this kind accepts, each with its reason. */
-function acknowledgeNagFindings(api: apigateway.RestApi, service: KindContext['service']): void {
+function acknowledgeNagFindings(api: apigateway.RestApi): void {
   const ack = (rule: string, reason: string) =>
     Validations.of(api).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
 
@@ -105,18 +94,4 @@ function acknowledgeNagFindings(api: apigateway.RestApi, service: KindContext['s
     'No WAFv2 web ACL: one costs per ACL, rule and request, and useful rules depend on the traffic. ' +
     'Associate one (wafv2.CfnWebACLAssociation with the stage ARN) before the API takes untrusted ' +
     'traffic at scale.');
-  if (!service.apiAccessLogging) {
-    ack('APIG1',
-      'Access logging is off by default (ServiceConfig.apiAccessLogging): API Gateway accepts it only ' +
-      'once the account and region have the API Gateway CloudWatch Logs role, which a fresh account ' +
-      'lacks and this stack does not manage (an account-wide singleton). Meanwhile the function logs ' +
-      'one JSON line per request (method, route, status, duration, request id). ' +
-      'Set apiAccessLogging: true once the role exists.');
-  }
-  if (!service.apiExecutionLogging) {
-    ack('APIG6',
-      'Execution logging is off by default (ServiceConfig.apiExecutionLogging) for the same reason as ' +
-      'access logging: it needs the account\'s API Gateway CloudWatch Logs role, which this stack ' +
-      'does not manage. Set apiExecutionLogging: true once the role exists.');
-  }
 }
