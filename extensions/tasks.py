@@ -15,6 +15,7 @@ Runs under Copier's own interpreter: only the standard library and plumbum (a Co
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -33,17 +34,39 @@ def is_temporary_render(destination: Path) -> bool:
     return any(part.startswith(TEMPORARY_RENDER_PREFIXES) for part in destination.resolve().parts)
 
 
+# Folders that hold no Go of the project's: npm packages ship .go files (aws-cdk's init templates,
+# which are not valid Go), and the rest are tools, build output and git's own.
+NOT_THE_PROJECTS = {"node_modules", "cdk.out", "build", ".tools", ".git"}
+
+
+def go_files(project: Path) -> list[str]:
+    """The project's own .go files, relative to it, as go.mod's `ignore node_modules` sees them."""
+    found = []
+    for folder, subfolders, files in os.walk(project):
+        subfolders[:] = sorted(d for d in subfolders if d not in NOT_THE_PROJECTS)
+        found += [str(Path(folder, name).relative_to(project)) for name in sorted(files) if name.endswith(".go")]
+    return found
+
+
 def run_gofmt(project: Path) -> bool:
     try:
         gofmt = local["gofmt"]
     except CommandNotFound:
-        warn(f"gofmt not found (install Go 1.26+); later run: cd {project} && gofmt -w .")
+        warn(f"gofmt not found (install Go 1.26+); later run: cd {project} && go fmt ./...")
         return False
-    with local.cwd(project):
-        unformatted = gofmt("-l", ".").split()
-        if unformatted:
-            warn(f"gofmt reformatted {', '.join(unformatted)}")
-            gofmt("-w", *unformatted)
+    files = go_files(project)
+    if not files:
+        return True
+    try:
+        with local.cwd(project):
+            unformatted = gofmt("-l", *files).split()
+            if unformatted:
+                warn(f"gofmt reformatted {', '.join(unformatted)}")
+                gofmt("-w", *unformatted)
+    except ProcessExecutionError as error:
+        reason = (error.stderr or "").strip().splitlines()[:1] or ["unknown error"]
+        warn(f"gofmt failed ({reason[0]}); later run: cd {project} && go fmt ./...")
+        return False
     return True
 
 

@@ -23,7 +23,7 @@ def test_missing_go_warns_with_the_command_to_run(tmp_path: Path, capsys: pytest
     with local.env(PATH=str(tmp_path / "empty-bin")):
         assert tasks.main(["--destination", str(tmp_path)]) == 0
     err = capsys.readouterr().err
-    assert f"cd {tmp_path} && gofmt -w ." in err
+    assert f"cd {tmp_path} && go fmt ./..." in err
     assert f"cd {tmp_path} && go mod tidy" in err
     assert (tmp_path / "main.go").read_text() == "package main\n"
 
@@ -45,3 +45,24 @@ def test_gofmt_reformats_only_unformatted_files(tmp_path: Path, capsys: pytest.C
     assert tasks.run_gofmt(tmp_path) is True
     assert (tmp_path / "bad.go").read_text() == "package x\n\nfunc F() {}\n"
     assert "bad.go" in capsys.readouterr().err
+
+
+def test_gofmt_leaves_npm_packages_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """After `npm ci`, infrastructure/node_modules holds .go files that are not Go (aws-cdk's init
+    templates): the task that runs on every `copier update` must neither read nor fail on them."""
+    (tmp_path / "cmd").mkdir()
+    (tmp_path / "cmd" / "main.go").write_text("package main\nfunc  main( ) {}\n")
+    template = tmp_path / "infrastructure/node_modules/aws-cdk/lib/init-templates/app/go/%name%.template.go"
+    template.parent.mkdir(parents=True)
+    template.write_text("package main\n\nimport %name%\n")
+    assert tasks.go_files(tmp_path) == ["cmd/main.go"]
+    assert tasks.run_gofmt(tmp_path) is True
+    assert (tmp_path / "cmd" / "main.go").read_text() == "package main\n\nfunc main() {}\n"
+    assert template.read_text() == "package main\n\nimport %name%\n"
+    assert "WARNING: gofmt reformatted cmd/main.go" in capsys.readouterr().err
+
+
+def test_a_gofmt_error_warns_and_never_fails_the_task(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "broken.go").write_text("package\n")
+    assert tasks.main(["--destination", str(tmp_path)]) == 0
+    assert "gofmt failed" in capsys.readouterr().err
