@@ -19,7 +19,7 @@ from extensions.events import CATALOGUE, USERS_ROUTES
 from extensions.naming import go_type_name
 from extensions.services import SERVICES
 
-from .conftest import check_answer_keys, render
+from .conftest import ROOT, check_answer_keys, render
 from .kinds import EVERY_KIND, KIND_KEYS, alone, every_kind
 
 pytestmark = pytest.mark.render
@@ -430,3 +430,44 @@ def test_make_deploy_stays_interactive_and_the_workflow_target_does_not_ask(copi
     assert unattended[unattended.index("--require-approval") + 1] == "never"
     diff = cdk_command("diff")
     assert diff[0] == "diff" and "--require-approval" not in diff
+
+
+@pytest.mark.unit
+def test_the_template_readme_explains_every_question() -> None:
+    """README.md's Questions table names every question of copier.yml (not the hidden test switch)."""
+    questions = [key for key in yaml.safe_load((ROOT / "copier.yml").read_text()) if not key.startswith("_")]
+    table = (ROOT / "README.md").read_text().split("### Questions", 1)[1].split("\n### ", 1)[0]
+    assert [key for key in questions if f"`{key}`" not in table] == ["run_go_tasks"]
+
+
+def front_door_section(project: Path) -> str:
+    """The generated README's "HTTPS, throttling and WAF" section ("" without one)."""
+    readme = (project / "README.md").read_text()
+    return readme.split("### HTTPS, throttling and WAF", 1)[1].split("\n## ", 1)[0] if "### HTTPS" in readme else ""
+
+
+def test_the_readme_says_what_the_front_doors_accept(copie: Any) -> None:
+    plain = front_door_section(
+        render(copie, functions=[{"name": "web", "event": "alb"}], aws_services=[], alb_certificate="http-only")
+    )
+    assert "**The `web` load balancer serves plain HTTP on port 80" in plain
+    assert "Not for production." in plain
+    assert "make update DATA='alb_certificate=<ACM certificate ARN>'" in plain
+    assert "No WAF web ACL" in plain and "x-api-key" not in plain
+
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    functions = [
+        {"name": "web", "event": "alb"},
+        {"name": "api", "event": "apigw-rest"},
+        {"name": "http-api", "event": "apigw-http"},
+    ]
+    answers = {"alb_certificate": certificate, "api_keys": True, "waf": True, "api_rate_limit": 30}
+    https = front_door_section(render(copie, functions=functions, aws_services=[], example_crud=False, **answers))
+    assert f"Its certificate is `{certificate}`: point a\n  DNS name it covers at the output `WebAlbDnsName`." in https
+    assert "plain HTTP on port 80:" not in https
+    assert "accept 30 requests per second, with bursts of\n  200" in https
+    assert "requires an API key in the `x-api-key` header" in https
+    assert "A WAF web ACL protects the REST API stages and load balancers" in https
+    assert "WAF cannot protect an HTTP API or a function URL" in https
+
+    assert front_door_section(render(copie, **alone("sqs"))) == ""
