@@ -178,6 +178,9 @@ describe('alb', () => {
     // The redirect listener has no rules: nothing reaches the function over plain HTTP.
     const rules = Object.values(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule'));
     expect(rules.map((r) => r.Properties.ListenerArn)).toEqual([{ Ref: logicalIdOf(template, httpsListener(template)) }]);
+    // It is the plain HTTP listener's resource (logical id below), so turning HTTPS on updates it
+    // in place: a new listener on port 80, created before the old one goes, would fail.
+    expect(logicalIdOf(template, http)).toBe('AlbLoadBalancerHttpA0A52FEE');
   });
 
   test('access logs to an SSE-S3, TLS-only, private bucket that only Elastic Load Balancing writes to', () => {

@@ -138,7 +138,13 @@ function notFound(): elbv2.ListenerAction {
   return elbv2.ListenerAction.fixedResponse(404, { contentType: 'application/json', messageBody: '{"error":"not found"}' });
 }
 
-/** HTTPS on 443 with the certificate and ALB_TLS_POLICY; port 80 answers 301 to the same URL on HTTPS. */
+/**
+ * HTTPS on 443 with the certificate and ALB_TLS_POLICY; port 80 answers 301
+ * to the same URL on HTTPS. The port-80 listener keeps the construct id of
+ * the plain HTTP one, so that turning HTTPS on updates it in place:
+ * CloudFormation creates replacements before it deletes, and a second
+ * listener on port 80 would fail.
+ */
 function httpsListener(ctx: KindContext<AlbFunctionConfig>, alb: elbv2.ApplicationLoadBalancer, https: AlbCertificate): elbv2.ApplicationListener {
   const listener = alb.addListener('Https', {
     port: 443,
@@ -148,7 +154,12 @@ function httpsListener(ctx: KindContext<AlbFunctionConfig>, alb: elbv2.Applicati
     sslPolicy: ALB_TLS_POLICY,
     defaultAction: notFound(),
   });
-  alb.addRedirect({ sourcePort: 80, targetPort: 443 });
+  alb.addListener('Http', {
+    port: 80,
+    protocol: elbv2.ApplicationProtocol.HTTP,
+    open: true,
+    defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+  });
   return listener;
 }
 
