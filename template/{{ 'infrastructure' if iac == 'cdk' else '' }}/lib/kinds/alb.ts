@@ -24,8 +24,9 @@ export const ALB_TLS_POLICY = elbv2.SslPolicy.TLS13_12_PQ;
 
 /**
  * The principal that delivers Elastic Load Balancing access logs in the
- * regions opened since August 2022, and the one AWS now documents for every
- * region: it needs no region, so the stack stays environment-agnostic.
+ * regions opened since August 2022 (and, by later reports, in all): it needs
+ * no region, so the stack stays environment-agnostic. The older regions'
+ * own ELB accounts are granted too when the region is known at synth.
  */
 export const ELB_LOG_DELIVERY_SERVICE = 'logdelivery.elasticloadbalancing.amazonaws.com';
 
