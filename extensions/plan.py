@@ -12,7 +12,7 @@ from typing import Any
 
 from . import gomod
 from .events import CATALOGUE, USERS_ROUTES, EventKind, Route
-from .naming import env_name, go_type_name, pascal
+from .naming import env_name, exposed_id, go_type_name, pascal
 from .services import PROTECTION, SERVICES
 
 GOARCH = {"arm64": "arm64", "x86_64": "amd64"}
@@ -46,11 +46,48 @@ def _sample(file: str, kind_dir: str) -> dict[str, str]:
     return {"file": file, "template": f"{kind_dir}/events/{file}.jinja"}
 
 
+# The alb_certificate answer for plain HTTP on port 80, without a certificate.
+HTTP_ONLY = "http-only"
+
+# The certificate the CDK app's jest tests give ALB functions (test/kind-defaults.ts): the
+# catalogue's defaults are what a generated project with HTTPS has.
+EXAMPLE_CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+
+# The defaults of the api_rate_limit and api_burst_limit answers (copier.yml): steady requests per
+# second and burst of every REST and HTTP API stage, far below the account's 10,000 and 5,000,
+# which all of the account's APIs in a region share, so one API cannot take them all.
+API_RATE_LIMIT = 100
+API_BURST_LIMIT = 200
+
+# ServiceConfig.waf of a project that answered waf: a client IP may send 2000 requests in any
+# 5 minutes (about 7 a second) before WAF blocks it; edit it in lib/service-config.ts.
+WAF_IP_RATE_LIMIT = 2000
+
+# The kinds that have an API Gateway stage to throttle, that can require API keys, that WAF
+# can protect (HTTP APIs and function URLs cannot have a web ACL).
+THROTTLED_KINDS = ("apigw-rest", "apigw-http")
+API_KEY_KINDS = ("apigw-rest",)
+WAF_KINDS = ("apigw-rest", "alb")
+
+
+def alb_https(answers: Mapping[str, Any]) -> dict[str, str] | None:
+    """The ``alb_certificate`` answer (with ``alb_hosted_zone_id``) as an ALB function's ``https``
+    (AlbCertificate in lib/config-types.ts); None for http-only or no answer."""
+    certificate = answers.get("alb_certificate") or ""
+    if not certificate or certificate == HTTP_ONLY:
+        return None
+    if certificate.startswith("arn:"):
+        return {"certificateArn": certificate}
+    return {"domainName": certificate, "hostedZoneId": answers.get("alb_hosted_zone_id") or ""}
+
+
 def cdk_settings(kind: EventKind, answers: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """The settings of a function's trigger in lib/service-config.ts, from the catalogue."""
     settings = list(kind.cdk)
     if kind.key == "function-url":
         settings.insert(0, ("authType", answers.get("function_url_auth") or "AWS_IAM"))
+    if kind.key == "alb" and (https := alb_https(answers)):
+        settings.append(("https", https))
     return settings
 
 
@@ -62,7 +99,23 @@ def kind_defaults(kind: EventKind) -> dict[str, Any]:
         "name": kind.default_name,
         "timeout": kind.timeout,
         "routes": [{"method": route.method, "path": route.path} for route in kind.routes],
-        "cdk": cdk_settings(kind, {}),
+        "cdk": cdk_settings(kind, {"alb_certificate": EXAMPLE_CERTIFICATE_ARN}),
+    }
+
+
+def edge_settings(answers: Mapping[str, Any], kinds: set[str]) -> dict[str, Any]:
+    """ServiceConfig's apiThrottle, apiKeys and waf (lib/config-types.ts) from the answers, for
+    the kinds they apply to; None where the project has no such kind or the answer is off."""
+    throttle = None
+    if kinds & set(THROTTLED_KINDS):
+        throttle = {
+            "rateLimit": int(answers.get("api_rate_limit", API_RATE_LIMIT)),
+            "burstLimit": int(answers.get("api_burst_limit", API_BURST_LIMIT)),
+        }
+    return {
+        "api_throttle": throttle,
+        "api_keys": bool(kinds & set(API_KEY_KINDS) and answers.get("api_keys")),
+        "waf": {"ipRateLimit": WAF_IP_RATE_LIMIT} if kinds & set(WAF_KINDS) and answers.get("waf") else None,
     }
 
 
@@ -196,6 +249,18 @@ def function_plan(
         "routes": [_route(route) for route in routes],
         "samples": [_sample(file, kind_dir) for file in samples],
         "cdk": cdk,
+        "alb": alb_plan(name, answers or {}) if kind.key == "alb" else None,
+    }
+
+
+def alb_plan(name: str, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """What the README says of an alb function's load balancer: its https setting (None: plain
+    HTTP), and the names of its outputs and access log bucket in the stack."""
+    return {
+        "https": alb_https(answers),
+        "dns_output": exposed_id(name, "AlbDnsName"),
+        "url_output": exposed_id(name, "AlbUrl"),
+        "log_bucket": f"{pascal(name)}AccessLogsBucket",
     }
 
 
@@ -240,4 +305,5 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "cdk_runtime": CDK_RUNTIME[runtime],
         "go_require": gomod.requirements(features),
         "alarm_notify": alarm_notify(answers.get("alarm_notify")),
+        **edge_settings(answers, {f["event"] for f in functions}),
     }

@@ -13,7 +13,7 @@ from typing import Any
 
 from .events import CATALOGUE
 from .naming import go_type_name
-from .plan import SOURCES, function_source
+from .plan import HTTP_ONLY, SOURCES, function_source
 from .services import SERVICES
 
 PROJECT_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -48,6 +48,20 @@ SNS_TOPIC_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{
 # without characters that Markdown or a mail link would read as their own (`|<>()[] and quotes).
 SECURITY_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&*+/=?^_{}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 SECURITY_URL = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&*+,;=:@%/?#-]*)?")
+
+# alb_certificate: an ACM certificate's ARN, a domain name to issue one for (lowercase labels of
+# letters, digits and inner dashes, at least two), or http-only. Matched whole.
+ACM_CERTIFICATE_ARN = re.compile(
+    r"arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-[0-9]+:[0-9]{12}:certificate/[A-Za-z0-9-]{1,128}"
+)
+DOMAIN_LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+DOMAIN_NAME = re.compile(rf"{DOMAIN_LABEL}(\.{DOMAIN_LABEL})+")
+MAX_DOMAIN = 253
+# A Route 53 hosted zone ID as the console and the API show it (without /hostedzone/).
+HOSTED_ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
+# API Gateway stage throttling: at most the account's default quota per region.
+API_RATE_RANGE = (1, 10000)  # requests per second
+API_BURST_RANGE = (1, 5000)  # requests at once
 
 
 def project_name_error(value: Any) -> str:
@@ -300,6 +314,66 @@ def security_contact_error(value: Any) -> str:
     return ""
 
 
+def alb_certificate_error(value: Any, functions: Any = None) -> str:
+    """The load balancers' HTTPS certificate: an ACM certificate's ARN, a domain name to issue
+    one for, or http-only. Empty is refused: HTTPS is the default and needs a certificate."""
+    rule = (
+        "give the ARN of an ACM certificate in the stack's region "
+        "(e.g. arn:aws:acm:us-east-1:123456789012:certificate/<id>), a domain name to issue one for, "
+        "validated through DNS in a Route 53 hosted zone of yours (e.g. api.example.com), or http-only "
+        "for plain HTTP on port 80 (unencrypted: not for production)"
+    )
+    if value is None or value == "":
+        return f"an alb function serves HTTPS, which needs a certificate: {rule}"
+    if not isinstance(value, str):
+        return f"{rule}; got {value!r}"
+    if value == HTTP_ONLY:
+        return ""
+    if value.startswith("arn:"):
+        if not ACM_CERTIFICATE_ARN.fullmatch(value):
+            shape = "arn:<partition>:acm:<region>:<12-digit account>:certificate/<id>"
+            return f"not an ACM certificate ARN ({shape}): {rule}; got {value!r}"
+        return ""
+    if value.startswith("*."):
+        return f"the stack issues no wildcard certificate: request it in ACM and give its ARN; got {value!r}"
+    if len(value) > MAX_DOMAIN or not DOMAIN_NAME.fullmatch(value):
+        return f"a domain name has lowercase labels of letters, digits and dashes joined by dots: {rule}; got {value!r}"
+    albs = [f["name"] for f in functions or [] if isinstance(f, Mapping) and f.get("event") == "alb"]
+    if len(albs) > 1:
+        return (
+            f"a domain name points at one load balancer, and functions {', '.join(albs)} have one each: give the "
+            "ARN of a certificate covering all their names, and point each name at its <Name>AlbDnsName output"
+        )
+    return ""
+
+
+def alb_hosted_zone_id_error(value: Any) -> str:
+    """The Route 53 hosted zone that validates the issued certificate and gets the alias record."""
+    if isinstance(value, str) and HOSTED_ZONE_ID.fullmatch(value):
+        return ""
+    return (
+        "give the ID of the Route 53 public hosted zone holding the domain name (Z followed by capital "
+        "letters and digits, e.g. Z0123456789ABCDEFGHIJ; aws route53 list-hosted-zones-by-name lists them); "
+        f"got {value!r}"
+    )
+
+
+def whole_number_error(value: Any, low: int, high: int, unit: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return f"use a whole number from {low} to {high} {unit}; got {value!r}"
+    return ""
+
+
+def api_rate_limit_error(value: Any) -> str:
+    """Steady requests per second of every API Gateway stage: at most the account's 10,000."""
+    return whole_number_error(value, *API_RATE_RANGE, "requests per second (the account's default limit is 10000)")
+
+
+def api_burst_limit_error(value: Any) -> str:
+    """Requests at once of every API Gateway stage: at most the account's burst of 5,000."""
+    return whole_number_error(value, *API_BURST_RANGE, "requests (the account's default burst is 5000)")
+
+
 FILTERS = {
     "project_name_error": project_name_error,
     "module_path_error": module_path_error,
@@ -311,4 +385,8 @@ FILTERS = {
     "example_crud_error": example_crud_error,
     "alarm_notify_error": alarm_notify_error,
     "security_contact_error": security_contact_error,
+    "alb_certificate_error": alb_certificate_error,
+    "alb_hosted_zone_id_error": alb_hosted_zone_id_error,
+    "api_rate_limit_error": api_rate_limit_error,
+    "api_burst_limit_error": api_burst_limit_error,
 }

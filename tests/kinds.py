@@ -30,14 +30,26 @@ EVERY_KIND: list[dict[str, Any]] = [
 ]
 
 
+# An alb function serves HTTPS, which needs a certificate answer: an ACM certificate of the default
+# region (make synth's), or a domain name with the Route 53 hosted zone that validates it.
+ALB_CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+ALB_CERTIFICATE_ANSWERS: dict[str, Any] = {"alb_certificate": ALB_CERTIFICATE}
+ALB_DOMAIN_ANSWERS: dict[str, Any] = {
+    "alb_certificate": "api.example.com",
+    "alb_hosted_zone_id": "Z0123456789ABCDEFGHIJ",
+}
+
+
 def alone(key: str) -> dict[str, Any]:
     """Answers for a project holding only one function of kind ``key``, and no AWS services."""
-    return {"functions": [function(key)], "aws_services": [], "example_crud": False}
+    certificate = ALB_CERTIFICATE_ANSWERS if key == "alb" else {}
+    return {"functions": [function(key)], "aws_services": [], "example_crud": False, **certificate}
 
 
 def every_kind() -> dict[str, Any]:
-    """Answers for a project with every kind; the REST function serves the users example."""
-    return {"functions": EVERY_KIND, "aws_services": ["dynamodb"], "example_crud": True}
+    """Answers for a project with every kind; the REST function serves the users example, the
+    ALB has a certificate the stack issues for a domain name."""
+    return {"functions": EVERY_KIND, "aws_services": ["dynamodb"], "example_crud": True, **ALB_DOMAIN_ANSWERS}
 
 
 ALARM_EMAIL = "oncall@example.com"
@@ -57,4 +69,5 @@ def every_kind_twice() -> dict[str, Any]:
         "example_crud": False,
         "alarms": True,
         "alarm_notify": ALARM_EMAIL,
+        **ALB_CERTIFICATE_ANSWERS,  # two load balancers: one certificate covering both names
     }

@@ -19,7 +19,15 @@ from extensions.services import SERVICES
 from . import conftest
 from .conftest import generate, require_tool
 from .elf import read_elf
-from .kinds import ALARM_EMAIL, BATCH_KINDS, EVERY_KIND, HTTP_KINDS, every_kind_twice
+from .kinds import (
+    ALARM_EMAIL,
+    ALB_CERTIFICATE,
+    ALB_DOMAIN_ANSWERS,
+    BATCH_KINDS,
+    EVERY_KIND,
+    HTTP_KINDS,
+    every_kind_twice,
+)
 
 pytestmark = pytest.mark.infra
 
@@ -71,6 +79,9 @@ def synth(project: Path) -> dict[str, Any]:
     stack = template_stack_name(project)
     assert set(templates) - {ROLE_STACK} == {stack}, templates
     return json.loads(templates[stack].read_text())
+
+
+LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 
 
 def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -175,6 +186,15 @@ def test_synth_offline_gives_the_default_stack(default_project: Path) -> None:
     assert not any(a == "*" or a.endswith(":*") for s in statements for a in s["Action"] if isinstance(a, str))
 
     assert "ApiUrl" in template["Outputs"]
+    # The stage throttles every method at the answers' defaults; no key required, no web ACL.
+    (stage,) = resources(template, "AWS::ApiGateway::Stage").values()
+    (settings,) = stage["Properties"]["MethodSettings"]
+    assert (settings["HttpMethod"], settings["ResourcePath"]) == ("*", "/*")
+    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (100, 200)
+    assert not any(
+        m["Properties"].get("ApiKeyRequired") for m in resources(template, "AWS::ApiGateway::Method").values()
+    )
+    assert resources(template, "AWS::WAFv2::WebACL") == {}
     assert cfn_lint_errors(default_project) == []
 
     violations, acknowledged = nag_report(default_project)
@@ -333,6 +353,16 @@ def test_every_kind_synthesizes_with_its_trigger(every_kind_project: Path) -> No
     assert len(resources(template, "AWS::ApiGateway::RestApi")) == 1
     assert [a["Properties"]["ProtocolType"] for a in resources(template, "AWS::ApiGatewayV2::Api").values()] == ["HTTP"]
     assert len(resources(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")) == 1
+    # The ALB serves HTTPS with the certificate the stack issues for the domain (tests/kinds.py).
+    (certificate_id, certificate) = next(iter(resources(template, "AWS::CertificateManager::Certificate").items()))
+    assert certificate["Properties"]["DomainValidationOptions"] == [
+        {"DomainName": ALB_DOMAIN_ANSWERS["alb_certificate"], "HostedZoneId": ALB_DOMAIN_ANSWERS["alb_hosted_zone_id"]}
+    ]
+    listeners = {r["Properties"]["Port"]: r["Properties"] for r in resources(template, LISTENER).values()}
+    assert listeners[443]["Certificates"] == [{"CertificateArn": {"Ref": certificate_id}}]
+    assert listeners[80]["DefaultActions"][0]["RedirectConfig"]["StatusCode"] == "HTTP_301"
+    (alias,) = resources(template, "AWS::Route53::RecordSet").values()
+    assert (alias["Properties"]["Name"], alias["Properties"]["Type"]) == ("api.example.com.", "A")
     urls = list(resources(template, "AWS::Lambda::Url").values())
     assert len(urls) == 2 and all(u["Properties"]["AuthType"] == "AWS_IAM" and u["Properties"]["Cors"] for u in urls)
     assert [s["Properties"]["Protocol"] for s in resources(template, "AWS::SNS::Subscription").values()] == ["lambda"]
@@ -486,3 +516,112 @@ def test_alarms_can_notify_an_existing_topic(copie: Any) -> None:
     assert cfn_lint_errors(project) == []
     violations, _ = nag_report(project)
     assert violations == []
+
+
+def validation_report(project: Path) -> dict[str, list[dict[str, Any]]]:
+    """The violations of every plugin of the synth's validation report, by plugin name."""
+    report = json.loads((project / "infrastructure/cdk.out/validation-report.json").read_text())
+    return {p["pluginName"]: p["violations"] for p in report["pluginReports"]}
+
+
+def test_front_doors_serve_https_throttle_require_keys_and_sit_behind_waf(copie: Any) -> None:
+    """A REST API, an HTTP API and an ALB with every front-door answer: HTTPS with the given
+    certificate and a TLS 1.2+ policy, port 80 redirecting, access logs Elastic Load Balancing may
+    write, throttled stages, a usage plan with its key, and one web ACL on the REST stage and the
+    load balancer only. Nothing open for cdk-nag or cfn-lint, and no warning."""
+    project = generate(
+        copie,
+        functions=[
+            {"name": "api", "event": "apigw-rest"},
+            {"name": "http-api", "event": "apigw-http"},
+            {"name": "alb", "event": "alb"},
+        ],
+        aws_services=[],
+        example_crud=False,
+        alb_certificate=ALB_CERTIFICATE,
+        api_rate_limit=25,
+        api_burst_limit=50,
+        api_keys=True,
+        waf=True,
+    )
+    npm_ci(project)
+    template = synth(project)
+
+    listeners = {r["Properties"]["Port"]: r["Properties"] for r in resources(template, LISTENER).values()}
+    assert sorted(listeners) == [80, 443]
+    assert listeners[443]["Protocol"] == "HTTPS"
+    assert listeners[443]["Certificates"] == [{"CertificateArn": ALB_CERTIFICATE}]
+    assert listeners[443]["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09"
+    assert listeners[80]["DefaultActions"] == [
+        {"Type": "redirect", "RedirectConfig": {"Port": "443", "Protocol": "HTTPS", "StatusCode": "HTTP_301"}}
+    ]
+    (lb_id, lb) = next(iter(resources(template, "AWS::ElasticLoadBalancingV2::LoadBalancer").items()))
+    attributes = {a["Key"]: a["Value"] for a in lb["Properties"]["LoadBalancerAttributes"]}
+    assert attributes["access_logs.s3.enabled"] == "true"
+    bucket_id = attributes["access_logs.s3.bucket"]["Ref"]
+    encryption = template["Resources"][bucket_id]["Properties"]["BucketEncryption"]
+    assert encryption["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "AES256"
+    }
+    policies = resources(template, "AWS::S3::BucketPolicy")
+    (policy_id,) = [key for key, p in policies.items() if p["Properties"]["Bucket"] == {"Ref": bucket_id}]
+    policy = policies[policy_id]
+    (writes,) = [st for st in policy["Properties"]["PolicyDocument"]["Statement"] if st["Effect"] == "Allow"]
+    # make synth runs in the project's region (us-east-1), whose legacy ELB account may write too.
+    assert writes["Principal"] == {
+        "Service": "logdelivery.elasticloadbalancing.amazonaws.com",
+        "AWS": "arn:aws:iam::127311923021:root",
+    }
+    assert writes["Action"] == "s3:PutObject"
+    assert writes["Resource"]["Fn::Join"][1][1:] == ["/alb/AWSLogs/", {"Ref": "AWS::AccountId"}, "/*"]
+    assert policy_id in lb["DependsOn"]
+
+    (rest_stage,) = resources(template, "AWS::ApiGateway::Stage").values()
+    (settings,) = rest_stage["Properties"]["MethodSettings"]
+    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (25, 50)
+    (http_stage,) = resources(template, "AWS::ApiGatewayV2::Stage").values()
+    assert http_stage["Properties"]["DefaultRouteSettings"] == {"ThrottlingRateLimit": 25, "ThrottlingBurstLimit": 50}
+
+    methods = resources(template, "AWS::ApiGateway::Method").values()
+    assert methods and all(m["Properties"]["ApiKeyRequired"] is True for m in methods)
+    (plan,) = resources(template, "AWS::ApiGateway::UsagePlan").values()
+    assert plan["Properties"]["Throttle"] == {"RateLimit": 25, "BurstLimit": 50}
+    (key_id,) = resources(template, "AWS::ApiGateway::ApiKey")
+    assert template["Outputs"]["ApiKeyId"]["Value"] == {"Ref": key_id}
+
+    (acl_id, acl) = next(iter(resources(template, "AWS::WAFv2::WebACL").items()))
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    assert [r["Name"] for r in acl["Properties"]["Rules"]] == [
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "RateLimitPerIp",
+    ]
+    visibility = [acl["Properties"]["VisibilityConfig"], *(r["VisibilityConfig"] for r in acl["Properties"]["Rules"])]
+    assert all(v["CloudWatchMetricsEnabled"] and v["SampledRequestsEnabled"] for v in visibility)
+    associations = list(resources(template, "AWS::WAFv2::WebACLAssociation").values())
+    assert [a["Properties"]["WebACLArn"] for a in associations] == [{"Fn::GetAtt": [acl_id, "Arn"]}] * 2
+    protected = [json.dumps(a["Properties"]["ResourceArn"]) for a in associations]
+    assert json.dumps({"Ref": lb_id}) in protected
+    assert any("/stages/" in arn for arn in protected), "the REST API's stage"
+
+    assert cfn_lint_errors(project) == []
+    violations, acknowledged = nag_report(project)
+    assert violations == []
+    assert "AwsSolutions-APIG3" not in {a["ruleName"] for a in acknowledged}, "the web ACL protects the stage"
+    assert "AwsSolutions-ELB2" not in {a["ruleName"] for a in acknowledged}, "the ALB has access logs"
+
+
+def test_a_plain_http_load_balancer_synthesizes_with_a_warning(copie: Any) -> None:
+    """alb_certificate http-only: port 80 serves the function, no certificate, and every synth
+    reports the plain HTTP warning (the only finding, and not a failure)."""
+    project = generate(copie, functions=[{"name": "alb", "event": "alb"}], aws_services=[], alb_certificate="http-only")
+    npm_ci(project)
+    template = synth(project)
+    (listener,) = resources(template, LISTENER).values()
+    assert (listener["Properties"]["Port"], listener["Properties"]["Protocol"]) == (80, "HTTP")
+    assert resources(template, "AWS::CertificateManager::Certificate") == {}
+    report = validation_report(project)
+    assert report["AwsSolutions"] == []
+    warnings = [(v["ruleName"], v["severity"]) for v in report["Construct Annotations"]]
+    assert warnings == [("Annotation::go-lambda-template:albPlainHttp", "warning")]
+    assert cfn_lint_errors(project) == []

@@ -182,6 +182,34 @@ def test_apigw_cloudwatch_role_keeps_rest_logging_as_it_was_once(tmp_path: Path,
     assert answers.read_text() == OLD_ANSWERS + f"apigw_cloudwatch_role: {saved}\n", "safe to run twice"
 
 
+EDGE_SETTINGS = MIGRATIONS / "edge_settings.py"
+
+
+def run_edge_settings(project: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(EDGE_SETTINGS)]
+    return subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.unit
+def test_edge_settings_keeps_plain_http_and_the_account_limits_once(tmp_path: Path) -> None:
+    answers = tmp_path / ".copier-answers.yml"
+    original = (
+        "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n_commit: 0.2.0\nfunctions:\n"
+        "-   event: alb\n    name: alb\n-   event: apigw-http\n    name: http-api\n"
+    )
+    answers.write_text(original)
+    first = run_edge_settings(tmp_path)
+    assert first.returncode == 0, first.stderr
+    saved = yaml.safe_load(answers.read_text())
+    assert (saved["alb_certificate"], saved["api_rate_limit"], saved["api_burst_limit"]) == ("http-only", 10000, 5000)
+    assert answers.read_text().startswith(original), "appended; the rest as it was"
+    assert "DATA='alb_certificate=<ACM certificate ARN>'" in first.stdout
+    assert "--data api_rate_limit=100 --data api_burst_limit=200" in first.stdout
+    kept = answers.read_text()
+    second = run_edge_settings(tmp_path)
+    assert (second.returncode, second.stdout, answers.read_text()) == (0, "", kept), "safe to run twice"
+
+
 @pytest.mark.unit
 @pytest.mark.parametrize(
     "answers",
@@ -203,3 +231,39 @@ def test_apigw_cloudwatch_role_leaves_other_projects_alone(tmp_path: Path, answe
 def test_apigw_cloudwatch_role_runs_before_the_new_version_renders_at_0_3_0() -> None:
     (migration,) = [m for m in versioned_migrations() if script_of(m).name == "apigw_cloudwatch_role.py"]
     assert (migration["version"], migration["when"]) == ("0.3.0", "{{ _stage == 'before' }}")
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("functions", "saved"),
+    [
+        ([{"name": "api", "event": "apigw-rest"}], {"api_rate_limit": 10000, "api_burst_limit": 5000}),
+        ([{"name": "alb", "event": "alb"}], {"alb_certificate": "http-only"}),
+        ([{"name": "processor", "event": "sqs"}], {}),
+    ],
+    ids=["rest", "alb", "neither"],
+)
+def test_edge_settings_saves_only_what_the_project_s_kinds_use(
+    tmp_path: Path, functions: list[dict[str, str]], saved: dict[str, object]
+) -> None:
+    answers = tmp_path / ".copier-answers.yml"
+    answers.write_text(yaml.safe_dump({"_commit": "0.2.0", "functions": functions}))
+    assert run_edge_settings(tmp_path).returncode == 0
+    after = yaml.safe_load(answers.read_text())
+    assert {key: value for key, value in after.items() if key not in ("_commit", "functions")} == saved
+
+
+@pytest.mark.unit
+def test_edge_settings_keeps_answers_the_project_has(tmp_path: Path) -> None:
+    answers = tmp_path / ".copier-answers.yml"
+    answers.write_text(yaml.safe_dump({"functions": [{"name": "api", "event": "apigw-rest"}], "api_rate_limit": 50}))
+    assert run_edge_settings(tmp_path).returncode == 0
+    after = yaml.safe_load(answers.read_text())
+    assert (after["api_rate_limit"], after["api_burst_limit"]) == (50, 5000)
+
+
+@pytest.mark.unit
+def test_edge_settings_runs_before_the_new_version_renders() -> None:
+    (migration,) = [m for m in versioned_migrations() if script_of(m).name == "edge_settings.py"]
+    assert migration["when"] == "{{ _stage == 'before' }}"
+    assert migration["version"] == "0.3.0"

@@ -456,3 +456,95 @@ def test_the_plan_says_who_can_invoke_each_function(
     (fn,) = plan.build_plan(answers)["functions"]
     assert says in fn["invoked_by"]
     assert fn["trigger"] == CATALOGUE[functions[0]["event"]].title
+
+
+ALB_ANSWERS = {**DEFAULT_ANSWERS, "functions": [{"name": "alb", "event": "alb"}], "example_crud": False}
+
+
+@pytest.mark.parametrize(
+    ("answers", "https"),
+    [
+        (
+            {"alb_certificate": "arn:aws:acm:eu-west-1:123456789012:certificate/abc"},
+            "{ certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }",
+        ),
+        (
+            {"alb_certificate": "api.example.com", "alb_hosted_zone_id": "Z0123456789ABCDEFGHIJ"},
+            "{ domainName: 'api.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' }",
+        ),
+        ({"alb_certificate": "http-only"}, None),
+        ({}, None),
+    ],
+    ids=["arn", "domain", "http-only", "not-asked"],
+)
+def test_alb_certificate_becomes_the_typed_https_setting(answers: dict[str, str], https: str | None) -> None:
+    """An alb function's https (AlbCertificate in lib/config-types.ts); none means plain HTTP."""
+    (alb,) = plan.build_plan({**ALB_ANSWERS, **answers})["functions"]
+    settings = dict(alb["cdk"])
+    assert (ts_literal(settings["https"]) if "https" in settings else None) == https
+
+
+def test_jest_kind_defaults_give_the_alb_kind_https() -> None:
+    (alb,) = [k for k in plan.build_plan(DEFAULT_ANSWERS)["kind_defaults"] if k["key"] == "alb"]
+    assert dict(alb["cdk"])["https"] == {"certificateArn": plan.EXAMPLE_CERTIFICATE_ARN}
+
+
+def test_front_door_settings_follow_the_answers_and_the_kinds() -> None:
+    """apiThrottle with a REST or HTTP API function, apiKeys with a REST one, waf with a REST or ALB one."""
+    answers = {"api_rate_limit": 50, "api_burst_limit": 70, "api_keys": True, "waf": True}
+
+    def settings(*kinds: str) -> tuple[object, object, object]:
+        functions = [{"name": f"f{i}", "event": kind} for i, kind in enumerate(kinds)]
+        built = plan.build_plan({**DEFAULT_ANSWERS, **answers, "functions": functions, "example_crud": False})
+        return built["api_throttle"], built["api_keys"], built["waf"]
+
+    throttle = {"rateLimit": 50, "burstLimit": 70}
+    waf = {"ipRateLimit": plan.WAF_IP_RATE_LIMIT}
+    assert settings("apigw-rest") == (throttle, True, waf)
+    assert settings("apigw-http") == (throttle, False, None)
+    assert settings("alb") == (None, False, waf)
+    assert settings("function-url", "sqs") == (None, False, None)
+    off = plan.build_plan({**DEFAULT_ANSWERS, "api_keys": False, "waf": False})
+    assert (off["api_keys"], off["waf"]) == (False, None)
+
+
+def test_front_door_defaults_agree_with_copier_yml() -> None:
+    assert (COPIER["api_rate_limit"]["default"], COPIER["api_burst_limit"]["default"]) == (
+        plan.API_RATE_LIMIT,
+        plan.API_BURST_LIMIT,
+    )
+    built = plan.build_plan(DEFAULT_ANSWERS)  # answers the plan has not seen: copier.yml's defaults
+    assert built["api_throttle"] == {"rateLimit": 100, "burstLimit": 200}
+    assert (COPIER["api_keys"]["default"], COPIER["waf"]["default"]) == (False, False)
+    assert COPIER["alb_certificate"]["default"] == ""  # no usable default: HTTPS needs an answer
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix", "output"),
+    [
+        ("alb", "AlbDnsName", "AlbDnsName"),
+        ("alb-2", "AlbDnsName", "Alb2AlbDnsName"),
+        ("admin", "AlbUrl", "AdminAlbUrl"),
+        ("api", "ApiKeyId", "ApiKeyId"),
+        ("http-api", "ApiUrl", "HttpApiUrl"),
+    ],
+)
+def test_exposed_id_names_outputs_as_the_cdk_app(name: str, suffix: str, output: str) -> None:
+    """naming.exposed_id and lib/naming.ts's exposedId give the same output names (the jest tests
+    check the app's; these are the README's)."""
+    assert naming.exposed_id(name, suffix) == output
+    naming_ts = (INFRA / "lib/naming.ts").read_text()
+    assert "prefix.endsWith(firstWord)" in naming_ts  # the rule this mirrors
+
+
+def test_the_readme_names_an_alb_function_s_outputs() -> None:
+    answers = {**ALB_ANSWERS, "functions": [{"name": "admin", "event": "alb"}], "alb_certificate": "http-only"}
+    (admin,) = plan.build_plan(answers)["functions"]
+    assert admin["alb"] == {
+        "https": None,
+        "dns_output": "AdminAlbDnsName",
+        "url_output": "AdminAlbUrl",
+        "log_bucket": "AdminAccessLogsBucket",
+    }
+    (api,) = plan.build_plan(DEFAULT_ANSWERS)["functions"]
+    assert api["alb"] is None

@@ -169,12 +169,20 @@ BAD_ANSWERS = [
     ("events", [], "at least one event kind"),
     ("alarm_notify", "oncall", "one email address"),
     ("alarm_notify", "arn:aws:sns:eu-west-1:123456789012:alerts.fifo", "FIFO topic"),
+    ("alb_certificate", "", "serves HTTPS, which needs a certificate"),
+    ("alb_certificate", "*.example.com", "no wildcard certificate"),
+    ("alb_certificate", "arn:aws:acm:us-east-1:123456789012:server/x", "not an ACM certificate ARN"),
+    ("alb_hosted_zone_id", "example.com", "ID of the Route 53 public hosted zone"),
+    ("api_rate_limit", 0, "1 to 10000 requests per second"),
+    ("api_burst_limit", 5001, "1 to 5000 requests"),
 ]
 
 # Questions asked only with some other answer, and that answer.
 ASKED_WITH: dict[str, dict[str, Any]] = {
     "function_url_auth": {"functions": [{"name": "url", "event": "function-url"}]},
     "alarm_notify": {"alarms": True},
+    "alb_certificate": {"functions": [{"name": "alb", "event": "alb"}]},
+    "alb_hosted_zone_id": {"functions": [{"name": "alb", "event": "alb"}], "alb_certificate": "api.example.com"},
 }
 
 
@@ -309,6 +317,71 @@ def test_each_service_renders_its_package_and_wiring(copie: Any, key: str) -> No
     assert f"services: ['{key}'],\n" in config  # the stack's resource
     assert config.count(f"services: ['{key}'],") == 2  # ...and the worker's grant; plain has none
     assert "services: []," in config
+
+
+def test_an_alb_function_without_a_certificate_answer_is_refused(copie: Any) -> None:
+    """HTTPS is the default and has no certificate to default to: the defaults of a project with
+    an alb function name the question and every way out, plain HTTP included."""
+    result = copie.copy(extra_answers={"functions": [{"name": "alb", "event": "alb"}]})
+    assert isinstance(result.exception, ValueError), repr(result.exception)
+    message = str(result.exception)
+    assert "Validation error for question 'alb_certificate'" in message
+    for way_out in ("ARN of an ACM certificate", "a domain name", "http-only for plain HTTP"):
+        assert way_out in message
+
+
+# Which new answers a project saves: only the questions its kinds made Copier ask.
+FRONT_DOOR_ANSWERS = ["alb_certificate", "alb_hosted_zone_id", "api_rate_limit", "api_burst_limit", "api_keys", "waf"]
+
+
+@pytest.mark.parametrize(
+    ("functions", "extra", "saved"),
+    [
+        ([{"name": "api", "event": "apigw-rest"}], {}, ["api_rate_limit", "api_burst_limit", "api_keys", "waf"]),
+        ([{"name": "http-api", "event": "apigw-http"}], {}, ["api_rate_limit", "api_burst_limit"]),
+        ([{"name": "alb", "event": "alb"}], {"alb_certificate": "http-only"}, ["alb_certificate", "waf"]),
+        (
+            [{"name": "alb", "event": "alb"}],
+            {"alb_certificate": "api.example.com", "alb_hosted_zone_id": "Z0123456789ABCDEFGHIJ"},
+            ["alb_certificate", "alb_hosted_zone_id", "waf"],
+        ),
+        ([{"name": "url", "event": "function-url"}, {"name": "processor", "event": "sqs"}], {}, []),
+    ],
+    ids=["rest", "http", "alb-http-only", "alb-domain", "neither"],
+)
+def test_front_door_questions_are_asked_with_their_kinds(
+    copie: Any, functions: list[dict[str, str]], extra: dict[str, Any], saved: list[str]
+) -> None:
+    project = render(copie, functions=functions, aws_services=[], example_crud=False, **extra)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert [key for key in FRONT_DOOR_ANSWERS if key in answers] == saved
+
+
+def test_front_door_answers_reach_the_cdk_config(copie: Any) -> None:
+    project = render(
+        copie,
+        functions=[{"name": "api", "event": "apigw-rest"}, {"name": "alb", "event": "alb"}],
+        aws_services=[],
+        example_crud=False,
+        alb_certificate="arn:aws:acm:us-east-1:123456789012:certificate/abc",
+        api_rate_limit=40,
+        api_burst_limit=80,
+        api_keys=True,
+        waf=True,
+    )
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    assert "  apiThrottle: { rateLimit: 40, burstLimit: 80 },\n" in config
+    assert "  apiKeys: true,\n" in config
+    assert "  waf: { ipRateLimit: 2000 },\n" in config
+    assert "      https: { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' },\n" in config
+
+
+def test_plain_http_and_the_defaults_add_nothing_to_the_cdk_config(copie: Any) -> None:
+    """http-only renders an alb entry as before HTTPS existed; no API key, no WAF by default."""
+    project = render(copie, functions=[{"name": "alb", "event": "alb"}], alb_certificate="http-only")
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    for absent in ("https:", "apiThrottle:", "apiKeys:", "waf:"):
+        assert absent not in config
 
 
 def test_function_url_auth_none_is_rendered(copie: Any) -> None:
@@ -448,3 +521,44 @@ def test_make_deploy_stays_interactive_and_the_workflow_target_does_not_ask(copi
     assert unattended[unattended.index("--require-approval") + 1] == "never"
     diff = cdk_command("diff")
     assert diff[0] == "diff" and "--require-approval" not in diff
+
+
+@pytest.mark.unit
+def test_the_template_readme_explains_every_question() -> None:
+    """README.md's Questions table names every question of copier.yml (not the hidden test switch)."""
+    questions = [key for key in yaml.safe_load((ROOT / "copier.yml").read_text()) if not key.startswith("_")]
+    table = (ROOT / "README.md").read_text().split("### Questions", 1)[1].split("\n### ", 1)[0]
+    assert [key for key in questions if f"`{key}`" not in table] == ["run_go_tasks"]
+
+
+def front_door_section(project: Path) -> str:
+    """The generated README's "HTTPS, throttling and WAF" section ("" without one)."""
+    readme = (project / "README.md").read_text()
+    return readme.split("### HTTPS, throttling and WAF", 1)[1].split("\n## ", 1)[0] if "### HTTPS" in readme else ""
+
+
+def test_the_readme_says_what_the_front_doors_accept(copie: Any) -> None:
+    plain = front_door_section(
+        render(copie, functions=[{"name": "web", "event": "alb"}], aws_services=[], alb_certificate="http-only")
+    )
+    assert "**The `web` load balancer serves plain HTTP on port 80" in plain
+    assert "Not for production." in plain
+    assert "make update DATA='alb_certificate=<ACM certificate ARN>'" in plain
+    assert "No WAF web ACL" in plain and "x-api-key" not in plain
+
+    certificate = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    functions = [
+        {"name": "web", "event": "alb"},
+        {"name": "api", "event": "apigw-rest"},
+        {"name": "http-api", "event": "apigw-http"},
+    ]
+    answers = {"alb_certificate": certificate, "api_keys": True, "waf": True, "api_rate_limit": 30}
+    https = front_door_section(render(copie, functions=functions, aws_services=[], example_crud=False, **answers))
+    assert f"Its certificate is `{certificate}`: point a\n  DNS name it covers at the output `WebAlbDnsName`." in https
+    assert "plain HTTP on port 80:" not in https
+    assert "accept 30 requests per second, with bursts of\n  200" in https
+    assert "requires an API key in the `x-api-key` header" in https
+    assert "A WAF web ACL protects the REST API stages and load balancers" in https
+    assert "WAF cannot protect an HTTP API or a function URL" in https
+
+    assert front_door_section(render(copie, **alone("sqs"))) == ""

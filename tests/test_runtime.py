@@ -27,7 +27,7 @@ from extensions.events import CATALOGUE
 from extensions.services import SERVICES
 
 from .conftest import free_port, generate, port_is_free
-from .kinds import BATCH_KINDS, EVERY_KIND, HTTP_KINDS, function
+from .kinds import ALB_CERTIFICATE_ANSWERS, BATCH_KINDS, EVERY_KIND, HTTP_KINDS, function
 
 pytestmark = pytest.mark.runtime
 
@@ -578,7 +578,8 @@ def test_dev_carries_repeated_values_cookies_and_binary_bodies(copie: Any, tmp_p
     parameter and every cookie, and the client gets every Set-Cookie header and binary bodies as
     bytes; behind an ALB target group without multi-value headers (the stack's), only a repeated
     parameter's last value and one cookie pass, as in AWS."""
-    project = generate(copie, functions=[function(kind) for kind in HTTP_KINDS], aws_services=[], example_crud=False)
+    functions = [function(kind) for kind in HTTP_KINDS]
+    project = generate(copie, functions=functions, aws_services=[], example_crud=False, **ALB_CERTIFICATE_ANSWERS)
     add_echo_route(project)
     binary = b"\x89PNG\r\n\x1a\n\x00\xff"
     with dev_server(

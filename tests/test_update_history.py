@@ -192,6 +192,9 @@ def test_a_project_of_a_real_release_updates_with_the_user_s_work(
         edits += rest_logging_on(project)
     run(project, "go", "vet", "./...")  # the user's work builds before the update, too
     commit_all(project, "user work")
+    # As users have it when they update: node_modules installed (its .go files included) and synthesized.
+    npm_ci(project)
+    run(project, "make", "synth", **OFFLINE)
     saved = yaml.safe_load((project / ".copier-answers.yml").read_text())["functions"]
     functions = [*saved, {"name": "jobs", "event": "sqs"}]  # a function added through the answers
 
@@ -233,3 +236,52 @@ def test_a_project_of_a_real_release_updates_with_the_user_s_work(
     resources = json.loads(templates[f"{stack}.template.json"].read_text())["Resources"].values()
     (stage,) = [r for r in resources if r["Type"] == "AWS::ApiGateway::Stage"]
     assert ("AccessLogSetting" in stage["Properties"]) == logging_on
+
+
+def resources_of(project: Path, kind: str) -> dict[str, dict[str, object]]:
+    (template,) = (project / "infrastructure/cdk.out").glob("*.template.json")
+    parsed = yaml.safe_load(template.read_text())  # JSON is YAML
+    return {key: r for key, r in parsed["Resources"].items() if r["Type"] == kind}
+
+
+def test_the_front_doors_of_a_real_release_accept_what_they_accepted(history: Path, tmp_path: Path) -> None:
+    """A project of the newest release with an ALB and a REST API updates without being asked for
+    a certificate: its load balancer keeps plain HTTP on port 80 with the same resources (nothing
+    replaced), gains access logs and the synth's warning, and its stage is throttled only at the
+    account's limits (the migration's answers)."""
+    version = list(releases())[-1]
+    project = tmp_path / "svc"
+    functions = "[{name: api, event: apigw-rest}, {name: web, event: alb}]"
+    copy = [COPIER, "copy", "--trust", "--defaults", "--quiet", "--vcs-ref", version]
+    run(tmp_path, *copy, "--data", f"functions={functions}", str(history), str(project))
+    git(project, "init", "--quiet", "--initial-branch=main")
+    commit_all(project, f"generated from {version}")
+    # The stack as deployed from that release.
+    npm_ci(project)
+    run(project, "make", "synth", **OFFLINE)
+    kinds = [
+        f"AWS::ElasticLoadBalancingV2::{kind}" for kind in ("LoadBalancer", "Listener", "ListenerRule", "TargetGroup")
+    ]
+    before = {kind: sorted(resources_of(project, kind)) for kind in kinds}
+
+    run(project, COPIER, "update", "--trust", "--defaults", "--vcs-ref", tree_version())
+    assert not git(project, "diff", "--name-only", "--diff-filter=U"), "files left unmerged"
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    saved = (answers["alb_certificate"], answers["api_rate_limit"], answers["api_burst_limit"])
+    assert saved == ("http-only", 10000, 5000)
+    commit_all(project, f"update to {tree_version()}")
+    npm_ci(project)
+    run(project, "make", "synth", **OFFLINE)
+
+    assert {kind: sorted(resources_of(project, kind)) for kind in kinds} == before, "a load balancer resource changed"
+    (listener,) = resources_of(project, "AWS::ElasticLoadBalancingV2::Listener").values()
+    assert (listener["Properties"]["Port"], listener["Properties"]["Protocol"]) == (80, "HTTP")
+    (lb,) = resources_of(project, "AWS::ElasticLoadBalancingV2::LoadBalancer").values()
+    attributes = {a["Key"]: a["Value"] for a in lb["Properties"]["LoadBalancerAttributes"]}
+    assert attributes["access_logs.s3.enabled"] == "true"
+    (stage,) = resources_of(project, "AWS::ApiGateway::Stage").values()
+    (settings,) = stage["Properties"]["MethodSettings"]
+    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (10000, 5000)
+    report = yaml.safe_load((project / "infrastructure/cdk.out/validation-report.json").read_text())
+    warnings = [v["ruleName"] for p in report["pluginReports"] for v in p["violations"]]
+    assert warnings == ["Annotation::go-lambda-template:albPlainHttp"]

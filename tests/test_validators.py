@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from extensions import validators as v
@@ -299,3 +301,80 @@ def test_security_contact_rejects(answer: object) -> None:
     message = v.security_contact_error(answer)
     assert "leave it empty (the repository's private security advisories)" in message
     assert repr(answer) in message
+
+
+ALB = [{"name": "alb", "event": "alb"}]
+CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        CERTIFICATE,
+        "arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/abc",
+        "http-only",
+        "api.example.com",
+        "example.com",
+        "a-1.b2.example.co.uk",
+    ],
+)
+def test_alb_certificate_accepts(answer: str) -> None:
+    assert v.alb_certificate_error(answer, ALB) == ""
+
+
+@pytest.mark.parametrize(
+    ("answer", "rule"),
+    [
+        ("", "serves HTTPS, which needs a certificate"),
+        (None, "serves HTTPS, which needs a certificate"),
+        ("arn:aws:iam::123456789012:server-certificate/x", "not an ACM certificate ARN"),
+        ("arn:aws:acm:eu-west-1:1234:certificate/abc", "12-digit account"),
+        ("arn:aws:acm:eu-west-1:123456789012:certificate/", "not an ACM certificate ARN"),
+        (CERTIFICATE + "\n", "not an ACM certificate ARN"),
+        ("*.example.com", "no wildcard certificate"),
+        ("API.example.com", "lowercase labels"),
+        ("localhost", "lowercase labels"),
+        ("api..example.com", "lowercase labels"),
+        ("-api.example.com", "lowercase labels"),
+        ("https://api.example.com", "lowercase labels"),
+        ("HTTP-ONLY", "lowercase labels"),
+        (["http-only"], "http-only for plain HTTP"),
+    ],
+)
+def test_alb_certificate_rejects(answer: object, rule: str) -> None:
+    message = v.alb_certificate_error(answer, ALB)
+    assert rule in message
+    assert "http-only for plain HTTP" in message or "give its ARN" in message  # every message says the way out
+
+
+def test_alb_certificate_domain_serves_one_load_balancer() -> None:
+    two = [*ALB, {"name": "admin", "event": "alb"}, {"name": "api", "event": "apigw-rest"}]
+    message = v.alb_certificate_error("api.example.com", two)
+    assert "functions alb, admin have one each" in message
+    assert "ARN of a certificate covering all their names" in message
+    assert v.alb_certificate_error(CERTIFICATE, two) == ""
+
+
+@pytest.mark.parametrize("answer", ["Z0123456789ABCDEFGHIJ", "Z1D633PJN98FT9"])
+def test_alb_hosted_zone_id_accepts(answer: str) -> None:
+    assert v.alb_hosted_zone_id_error(answer) == ""
+
+
+@pytest.mark.parametrize("answer", ["", None, "z0123", "/hostedzone/Z0123", "Z0123 ", "example.com", "Z" + "A" * 32])
+def test_alb_hosted_zone_id_rejects(answer: object) -> None:
+    assert "ID of the Route 53 public hosted zone" in v.alb_hosted_zone_id_error(answer)
+
+
+@pytest.mark.parametrize(
+    ("validator", "good", "bad", "rule"),
+    [
+        (v.api_rate_limit_error, [1, 100, 10000], [0, -1, 10001, 1.5, True, "100", None], "1 to 10000 requests per"),
+        (v.api_burst_limit_error, [1, 200, 5000], [0, 5001, 2.0, False, "200"], "1 to 5000 requests"),
+    ],
+    ids=["api_rate_limit", "api_burst_limit"],
+)
+def test_api_throttle_limits(validator: Any, good: list[object], bad: list[object], rule: str) -> None:
+    for answer in good:
+        assert validator(answer) == "", answer
+    for answer in bad:
+        assert rule in validator(answer), answer

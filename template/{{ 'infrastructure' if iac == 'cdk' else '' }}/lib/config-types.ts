@@ -91,14 +91,34 @@ export interface ApiGwHttpFunctionConfig extends BaseFunctionConfig {
 }
 
 /**
+ * The certificate of an ALB function's HTTPS listener:
+ * - `{ certificateArn }`: an existing ACM certificate of the stack's region,
+ *   covering the names clients use (point their DNS records at `<Name>AlbDnsName`);
+ * - `{ domainName, hostedZoneId }`: the stack issues an ACM certificate for
+ *   `domainName`, validated through the DNS records CloudFormation adds to
+ *   the Route 53 public hosted zone `hostedZoneId` (which must hold
+ *   `domainName`), and points `domainName` at the load balancer (alias A record).
+ */
+export type AlbCertificate = { certificateArn: string } | { domainName: string; hostedZoneId: string };
+
+/**
  * A function as the target of its own internet-facing Application Load
- * Balancer (own VPC: 2 AZs, public subnets only, no NAT gateway, flow logs).
- * HTTP listener on port 80: one forwarding rule per route path, fixed 404
- * otherwise (methods are checked by the Go handler). Output: `<Name>AlbDnsName`.
+ * Balancer (own VPC: 2 AZs, public subnets only, no NAT gateway, flow logs;
+ * access logs in an S3 bucket of its own). One forwarding rule per route
+ * path, fixed 404 otherwise (methods are checked by the Go handler).
+ * Output: `<Name>AlbDnsName` (and `<Name>AlbUrl`).
  */
 export interface AlbFunctionConfig extends BaseFunctionConfig {
   kind: 'alb';
   routes: Route[];
+  /**
+   * HTTPS on port 443 with this certificate and a TLS 1.2+ policy
+   * (`ELBSecurityPolicy-TLS13-1-2-PQ-2025-09`), port 80 answering every
+   * request with a redirect to it (301). Absent: plain HTTP on port 80,
+   * unencrypted, and every synth warns (the `alb_certificate` answer
+   * `http-only`, and projects generated before HTTPS existed).
+   */
+  https?: AlbCertificate;
 }
 
 /** Who may call a function URL: SigV4-signed callers with lambda:InvokeFunctionUrl, or anyone. */
@@ -311,6 +331,24 @@ export interface AlarmThresholds {
   failedItems?: number;
 }
 
+/** API Gateway throttling: a token bucket refilled at `rateLimit` requests per second, holding `burstLimit`. */
+export interface ApiThrottle {
+  /** Steady requests per second (1-10000). */
+  rateLimit: number;
+  /** Requests at once above the steady rate (1-5000). */
+  burstLimit: number;
+}
+
+/**
+ * The web ACL (lib/waf.ts): AWS managed rule groups (core rule set, known
+ * bad inputs) and a rate-based rule per client IP; CloudWatch metrics and
+ * sampled requests for each.
+ */
+export interface WafConfig {
+  /** Requests one client IP may send in any 5 minutes before WAF blocks it (10-2000000000). */
+  ipRateLimit: number;
+}
+
 /** The single-table design: PK/SK plus GSI1 (GSI1PK/GSI1SK), all strings. */
 export interface TableConfig {
   deletionProtection: boolean;
@@ -377,6 +415,24 @@ export interface ServiceConfig {
    * was the way to turn them on, so the group may exist already).
    */
   apiExecutionLogging?: boolean;
+  /**
+   * Stage throttling of every REST API (each method) and HTTP API (each
+   * route): API Gateway answers 429 past it. Absent: only the account's limits
+   * per region (10,000 requests per second and a burst of 5,000 by default,
+   * shared by every API of the account).
+   */
+  apiThrottle?: ApiThrottle;
+  /**
+   * REST APIs: every method requires an API key (`x-api-key` header). The stack
+   * creates one key and a usage plan with `apiThrottle` per key. Keys identify
+   * and meter callers; they do not authenticate them (use an authorizer).
+   */
+  apiKeys?: boolean;
+  /**
+   * A WAFv2 web ACL in front of every REST API stage and load balancer (HTTP
+   * APIs and function URLs cannot have one). Absent: none.
+   */
+  waf?: WafConfig;
   /**
    * The services some function uses: the stack creates one resource for each
    * (a table, a bucket, a queue with its dead-letter queue, a topic, a

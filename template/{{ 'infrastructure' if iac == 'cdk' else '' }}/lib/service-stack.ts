@@ -11,6 +11,7 @@ import { type GoSource, newGoLambda } from './go-lambda';
 import { wireFunction } from './kinds';
 import { metricsNamespace, pascalCase } from './naming';
 import { SERVICE_ENV, type ServiceResources, connectServices, createServiceResources } from './services';
+import { ServiceWebAcl } from './waf';
 
 export interface ServiceStackProps extends StackProps {
   config: ServiceConfig;
@@ -46,6 +47,8 @@ export class ServiceStack extends Stack {
   readonly functions: ReadonlyMap<string, lambda.Function>;
   /** Present when `config.alarms` is on. */
   readonly alarms?: ServiceAlarms;
+  /** Present when `config.waf` is set. */
+  readonly waf?: ServiceWebAcl;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     const { config, assetRoot, projectRoot, ...stackProps } = props;
@@ -62,13 +65,18 @@ export class ServiceStack extends Stack {
     if (config.alarms) {
       this.alarms = new ServiceAlarms(this, config);
     }
+    if (config.waf) {
+      this.waf = new ServiceWebAcl(this, config.waf, config.projectName);
+    }
 
     const functions = new Map<string, lambda.Function>();
     for (const fnConfig of config.functions) {
       const fn = this.createFunction(config, fnConfig, { bundling: config.bundling, assetRoot, projectRoot });
       functions.set(fnConfig.name, fn);
       this.alarms?.forFunction(fnConfig.name, fn);
-      wireFunction({ stack: this, service: config, config: fnConfig, fn, resources: this.resources, alarms: this.alarms });
+      wireFunction({
+        stack: this, service: config, config: fnConfig, fn, resources: this.resources, alarms: this.alarms, waf: this.waf,
+      });
     }
     this.functions = functions;
     if (this.resources.deadLetterQueue) {

@@ -296,8 +296,8 @@ export function privateBucket(stack: Stack, id: string, config: ServiceConfig, l
 
 /**
  * The stack's bucket for server access logs (`AccessLogsBucket`), created by
- * the first caller: the `s3` service's bucket and the buckets of the `s3`
- * kind log there, each under its own prefix.
+ * the first caller: the `s3` service's bucket, the buckets of the `s3` kind
+ * and the `alb` kind's access log buckets log there, each under its own prefix.
  */
 export function accessLogsBucketOf(stack: Stack, config: ServiceConfig): s3.Bucket {
   const existing = stack.node.tryFindChild('AccessLogsBucket');

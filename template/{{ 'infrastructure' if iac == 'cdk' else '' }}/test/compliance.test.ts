@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { API_GATEWAY_CLOUDWATCH_ROLE_STACK, addApiGatewayCloudWatchRole, restApiLogSettings } from '../lib/api-logs';
 import { addComplianceChecks } from '../lib/checks';
+import { PLAIN_HTTP_WARNING } from '../lib/kinds/alb';
 import { type FunctionKind, type S3FunctionConfig, SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config-types';
 import { pascalCase } from '../lib/naming';
 import { serviceConfig } from '../lib/service-config';
@@ -24,6 +25,7 @@ import {
   logicalId,
   newApp,
   newStack,
+  serviceOf,
   splitServices,
   tempDir,
   withoutServices,
@@ -93,7 +95,7 @@ function expectedAcknowledgements(config: ServiceConfig, stack: ServiceStack): s
   const restLogs = restApiLogSettings(config);
   return [
     ...(has('apigw-rest') ? [
-      'AwsSolutions-APIG3', // no WAF web ACL
+      ...(config.waf ? [] : ['AwsSolutions-APIG3']), // no WAF web ACL
       'AwsSolutions-COG4', // no Cognito authorizer (see APIG4)
       ...(restLogs.access ? [] : ['AwsSolutions-APIG1']), // no account role for API Gateway's logs
       ...(restLogs.execution ? [] : ['AwsSolutions-APIG6']),
@@ -103,8 +105,8 @@ function expectedAcknowledgements(config: ServiceConfig, stack: ServiceStack): s
         : []),
     ] : []),
     ...(has('apigw-rest', 'apigw-http') ? ['AwsSolutions-APIG4'] : []), // public API: no authorizer
-    // ALB: no access logs (region-specific bucket policy), port 80 open to the internet by design.
-    ...(has('alb') ? ['AwsSolutions-ELB2', 'AwsSolutions-EC23'] : []),
+    // ALB: ports 443 and 80 (or 80 alone, plain HTTP) open to the internet by design.
+    ...(has('alb') ? ['AwsSolutions-EC23'] : []),
     // S3 kind: CDK's BucketNotificationsHandler role, and reads of `<bucket>/<prefix>*`.
     ...(s3Functions.length > 0
       ? ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]']
@@ -121,14 +123,17 @@ function expectedAcknowledgements(config: ServiceConfig, stack: ServiceStack): s
 }
 
 /**
- * The findings a configuration leaves visible on purpose: none, except CloudFormation's
- * deprecation warning for provided.al2 (Lambda stops creating and then updating such functions
- * in 2027), which every synth should keep showing until the project moves to provided.al2023.
+ * The findings a configuration leaves visible on purpose, which every synth should keep showing
+ * until the project fixes them: CloudFormation's deprecation warning for provided.al2 (Lambda
+ * stops creating and then updating such functions in 2027), and the warning about a load
+ * balancer serving plain HTTP (an `alb` function without `https`).
  */
 function expectedFindings(config: ServiceConfig) {
-  return config.runtime === 'provided.al2'
-    ? [{ plugin: 'CloudFormation Validate', rule: 'W2531', severity: 'warning' }]
-    : [];
+  const plainHttp = config.functions.some((f) => f.kind === 'alb' && f.https === undefined);
+  return [
+    ...(config.runtime === 'provided.al2' ? [{ plugin: 'CloudFormation Validate', rule: 'W2531', severity: 'warning' }] : []),
+    ...(plainHttp ? [{ plugin: 'Construct Annotations', rule: `Annotation::${PLAIN_HTTP_WARNING}`, severity: 'warning' }] : []),
+  ];
 }
 
 const several: ServiceConfig = {
@@ -170,6 +175,18 @@ const cases: [string, ServiceConfig, SynthOptions][] = [
     functions: allKinds.functions.map((f) => ({ ...f, services: [...SERVICE_KEYS] })),
   }, {}],
   ['two functions of every kind, go-function', { ...everyKindTwice, bundling: 'go-function' }, {}],
+  ['HTTP front doors throttled, API keys, WAF', {
+    ...allKinds, apiThrottle: { rateLimit: 100, burstLimit: 200 }, apiKeys: true, waf: { ipRateLimit: 2000 },
+  }, {}],
+  ['ALB with a certificate issued for a domain, WAF', {
+    ...serviceOf(
+      kindFunction('alb', { https: { domainName: 'api.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' } }),
+      kindFunction('apigw-rest'),
+    ),
+    waf: { ipRateLimit: 2000 },
+  }, {}],
+  ['ALB with plain HTTP', serviceOf(kindFunction('alb', { https: undefined }), kindFunction('alb', { name: 'alb-2' })), {}],
+  ['ALB in a region with a legacy ELB account', serviceOf(kindFunction('alb')), { region: 'us-east-1' }],
   ['public function URL, S3 kind without prefix', {
     ...withoutServices(fixture),
     functions: [kindFunction('function-url', { authType: 'NONE' }), kindFunction('s3', { prefix: '' })],
@@ -177,8 +194,8 @@ const cases: [string, ServiceConfig, SynthOptions][] = [
 ];
 
 describe.each(cases)('%s', (_name, config, options) => {
-  // CDK prints the warnings it reports; provided.al2's is expected.
-  const quiet = config.runtime === 'provided.al2' ? jest.spyOn(console, 'error').mockImplementation(() => undefined) : undefined;
+  // CDK prints the warnings it reports; those of expectedFindings are expected.
+  const quiet = expectedFindings(config).length > 0 ? jest.spyOn(console, 'error').mockImplementation(() => undefined) : undefined;
   const result = validate(config, options);
   quiet?.mockRestore();
 

@@ -70,6 +70,8 @@ export interface SynthOptions {
   /** Extra context, e.g. to re-enable bundling. */
   context?: Record<string, unknown>;
   outdir?: string;
+  /** The stack's region; without it the stack is environment-agnostic, as in jest by default. */
+  region?: string;
 }
 
 /** A fresh App with cdk.json's context, without bundling. */
@@ -83,6 +85,7 @@ export function newStack(app: App, config: ServiceConfig, options: SynthOptions 
     config,
     assetRoot: options.assetRoot ?? fakeAssetRoot(names),
     projectRoot: options.projectRoot ?? fakeProjectRoot(names),
+    env: options.region ? { region: options.region } : undefined,
   });
 }
 

@@ -1,12 +1,12 @@
 // Every trigger kind of lib/kinds: its resources and their key properties, one function of each
 // kind in one stack (as the catalogue's defaults render them), two of each side by side, and the
 // configuration errors each kind reports at synth.
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { STREAM_ALARM_RULES } from '../lib/alarms';
 import type { FunctionKind, ServiceConfig } from '../lib/config-types';
 import { kindRegistry } from '../lib/kinds';
 import { HTTP_API_ACCESS_LOG_FORMAT } from '../lib/kinds/apigw-http';
-import { albPathPattern } from '../lib/kinds/alb';
+import { ALB_TLS_POLICY, ELB_LOG_DELIVERY_SERVICE, albPathPattern } from '../lib/kinds/alb';
 import { FUNCTION_URL_CORS_HEADERS } from '../lib/kinds/function-url';
 import { scheduleExpressionError } from '../lib/kinds/schedule';
 import { ASYNC_RETRY_ATTEMPTS, TARGET_RETRY_ATTEMPTS } from '../lib/kinds/shared';
@@ -147,17 +147,86 @@ describe('alb', () => {
     });
   });
 
-  test('internet-facing ALB, HTTP listener on 80 answering 404 by default', () => {
+  test('internet-facing ALB; HTTPS listener on 443 with the certificate and a TLS 1.2+ policy, 404 by default', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       Scheme: 'internet-facing',
       Type: 'application',
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' }]),
     });
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+    expect(httpsListener(template).Properties).toMatchObject({
+      LoadBalancerArn: { Ref: id('alb', 'LoadBalancer') },
+      Port: 443,
+      Protocol: 'HTTPS',
+      Certificates: [{ CertificateArn: (KIND_DEFAULTS.alb.https as { certificateArn: string }).certificateArn }],
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-PQ-2025-09',
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: expect.objectContaining({ StatusCode: '404' }) }],
+    });
+    expect(ALB_TLS_POLICY).toBe('ELBSecurityPolicy-TLS13-1-2-PQ-2025-09');
+  });
+
+  test('port 80 answers every request with a 301 to the same URL on HTTPS', () => {
+    const http = only(listenersOf(template).filter((l) => l.Properties.Port === 80));
+    expect(http.Properties).toMatchObject({
+      LoadBalancerArn: { Ref: id('alb', 'LoadBalancer') },
       Port: 80,
       Protocol: 'HTTP',
-      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '404' }) }],
+      DefaultActions: [{
+        Type: 'redirect',
+        RedirectConfig: { Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' },
+      }],
     });
+    // The redirect listener has no rules: nothing reaches the function over plain HTTP.
+    const rules = Object.values(resourcesOfType(template, 'AWS::ElasticLoadBalancingV2::ListenerRule'));
+    expect(rules.map((r) => r.Properties.ListenerArn)).toEqual([{ Ref: logicalIdOf(template, httpsListener(template)) }]);
+    // It is the plain HTTP listener's resource (logical id below), so turning HTTPS on updates it
+    // in place: a new listener on port 80, created before the old one goes, would fail.
+    expect(logicalIdOf(template, http)).toBe('AlbLoadBalancerHttpA0A52FEE');
+  });
+
+  test('access logs to an SSE-S3, TLS-only, private bucket that only Elastic Load Balancing writes to', () => {
+    const lb = template.toJSON().Resources[id('alb', 'LoadBalancer')];
+    const bucket = id('alb', 'AccessLogsBucket');
+    expect(lb.Properties.LoadBalancerAttributes).toEqual(expect.arrayContaining([
+      { Key: 'access_logs.s3.enabled', Value: 'true' },
+      { Key: 'access_logs.s3.bucket', Value: { Ref: bucket } },
+      { Key: 'access_logs.s3.prefix', Value: 'alb' },
+    ]));
+    expect(template.toJSON().Resources[bucket]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: { Rules: [{ ExpirationInDays: 30, Status: 'Enabled' }] },
+        LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack, 'AccessLogsBucket') }, LogFilePrefix: 'alb-alb-logs/' },
+      },
+    });
+    const policy = only(Object.entries(resourcesOfType(template, 'AWS::S3::BucketPolicy'))
+      .filter(([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: bucket })));
+    const statements = policy[1].Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(statements.filter((st: Props) => st.Effect === 'Allow')).toEqual([{
+      Effect: 'Allow',
+      Action: 's3:PutObject',
+      Principal: { Service: ELB_LOG_DELIVERY_SERVICE },
+      Resource: { 'Fn::Join': ['', [arnOf(bucket), '/alb/AWSLogs/', { Ref: 'AWS::AccountId' }, '/*']] },
+    }]);
+    // ELB checks that it may write when access logs are turned on: the policy comes first.
+    expect(lb.DependsOn).toContain(policy[0]);
+  });
+
+  test('in a region known at synth, its legacy Elastic Load Balancing account may write the logs too', () => {
+    const writers = (region: string) => {
+      const https = { certificateArn: `arn:aws:acm:${region}:123456789012:certificate/abc` };
+      const { template: t } = synth(serviceOf(kindFunction('alb', { https })), { region });
+      return Object.values(resourcesOfType(t, 'AWS::S3::BucketPolicy'))
+        .filter((p) => JSON.stringify(p.Properties.Bucket).includes('AlbAccessLogsBucket'))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((st: Props) => st.Effect === 'Allow')
+        .map((st: Props) => st.Principal);
+    };
+    expect(writers('eu-west-1')).toEqual([{ Service: ELB_LOG_DELIVERY_SERVICE, AWS: 'arn:aws:iam::156460612806:root' }]);
+    expect(writers('eu-central-2')).toEqual([{ Service: ELB_LOG_DELIVERY_SERVICE }]);
   });
 
   test('one rule per route path forwarding to the Lambda target group', () => {
@@ -196,12 +265,76 @@ describe('alb', () => {
     expect(albPathPattern('/a/{b}/c/{d+}')).toBe('/a/*/c/*');
   });
 
-  test('security group: port 80 from anywhere only; output AlbDnsName', () => {
+  test('security group: ports 443 and 80 from anywhere only; output AlbDnsName', () => {
     const sg = only(Object.values(resourcesOfType(template, 'AWS::EC2::SecurityGroup')));
-    expect(sg.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80, IpProtocol: 'tcp' })]);
+    const ingress = sg.Properties.SecurityGroupIngress.map((r: Props) => [r.CidrIp, r.IpProtocol, r.FromPort, r.ToPort]);
+    expect(ingress.sort()).toEqual([['0.0.0.0/0', 'tcp', 443, 443], ['0.0.0.0/0', 'tcp', 80, 80]]);
+    // checkov's CKV_AWS_260 (port 80 open to the world) is skipped with why: port 80 only redirects.
+    expect(sg.Metadata.checkov.skip).toEqual([{ id: 'CKV_AWS_260', comment: expect.stringMatching(/only answers 301 redirects to HTTPS/) }]);
     expect(template.toJSON().Outputs.AlbDnsName.Value).toEqual({ 'Fn::GetAtt': [id('alb', 'LoadBalancer'), 'DNSName'] });
+    expect(template.toJSON().Outputs.AlbUrl).toBeUndefined(); // the certificate's names are not the stack's to know
+  });
+
+  test('a domain name: the stack issues its certificate, validated in the hosted zone, and points the name at the ALB', () => {
+    const https = { domainName: 'api.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' };
+    const { stack: s, template: t } = synth(serviceOf(kindFunction('alb', { https })));
+    const certificate = logicalId(s, 'AlbCertificate');
+    expect(t.toJSON().Resources[certificate].Properties).toEqual({
+      DomainName: 'api.example.com',
+      DomainValidationOptions: [{ DomainName: 'api.example.com', HostedZoneId: 'Z0123456789ABCDEFGHIJ' }],
+      ValidationMethod: 'DNS',
+      Tags: [{ Key: 'Name', Value: 'TestStack/AlbCertificate' }, { Key: 'project', Value: 'fixture-service' }],
+    });
+    expect(httpsListener(t).Properties.Certificates).toEqual([{ CertificateArn: { Ref: certificate } }]);
+    t.hasResourceProperties('AWS::Route53::RecordSet', {
+      HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      Name: 'api.example.com.',
+      Type: 'A',
+      AliasTarget: {
+        DNSName: { 'Fn::Join': ['', ['dualstack.', { 'Fn::GetAtt': [logicalId(s, 'AlbLoadBalancer'), 'DNSName'] }]] },
+        HostedZoneId: { 'Fn::GetAtt': [logicalId(s, 'AlbLoadBalancer'), 'CanonicalHostedZoneID'] },
+      },
+    });
+    expect(t.toJSON().Outputs.AlbUrl.Value).toBe('https://api.example.com');
+  });
+
+  test('no https: plain HTTP on port 80 forwarding to the function, as before HTTPS existed, and a warning', () => {
+    const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined); // the synth prints its warning
+    const { stack: s, template: t } = synth(serviceOf(kindFunction('alb', { https: undefined })));
+    quiet.mockRestore();
+    const http = only(listenersOf(t));
+    expect(http.Properties).toMatchObject({
+      Port: 80,
+      Protocol: 'HTTP',
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: expect.objectContaining({ StatusCode: '404' }) }],
+    });
+    const rule = only(Object.values(resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::ListenerRule')));
+    expect(rule.Properties.ListenerArn).toEqual({ Ref: logicalIdOf(t, http) });
+    // The listener's logical id in projects generated before HTTPS existed: an update keeps it.
+    expect(logicalIdOf(t, http)).toBe('AlbLoadBalancerHttpA0A52FEE');
+    const sg = only(Object.values(resourcesOfType(t, 'AWS::EC2::SecurityGroup')));
+    expect(sg.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 80, ToPort: 80 })]);
+    expect(sg.Metadata?.checkov).toBeUndefined(); // plain HTTP on port 80 is the finding: it stays visible
+    const warnings = Annotations.fromStack(s).findWarning('*', Match.stringLikeRegexp('plain HTTP on port 80'));
+    expect(warnings.map((w) => w.id)).toEqual(['/TestStack/AlbLoadBalancer']);
   });
 });
+
+/** The listeners of the template. */
+function listenersOf(t: Template): Props[] {
+  return Object.values(resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::Listener'));
+}
+
+/** The HTTPS listener (on 443). */
+function httpsListener(t: Template): Props {
+  return only(listenersOf(t).filter((l) => l.Properties.Port === 443));
+}
+
+/** The logical id of a resource of the template. */
+function logicalIdOf(t: Template, resource: Props): string {
+  const [found] = Object.entries(t.toJSON().Resources).filter(([, r]) => r === resource).map(([key]) => key);
+  return found;
+}
 
 describe('function-url', () => {
   test('AWS_IAM by default, CORS for GET and POST with the signing headers; output UrlFunctionUrl', () => {
@@ -508,15 +641,16 @@ test('two functions of every kind coexist: ids and outputs are prefixed by the f
     'HttpApiUrl', 'HttpApi2ApiUrl', 'AlbDnsName', 'Alb2AlbDnsName', 'UrlFunctionUrl', 'Url2FunctionUrl',
     'ProcessorQueueUrl', 'Processor2QueueUrl', 'WorkerFunctionArn', 'Worker2FunctionArn',
   ]));
-  // One access logs bucket for both S3 kind buckets, each under its own prefix.
+  // One access logs bucket for both S3 kind buckets and both ALB log buckets, each under its own prefix.
   expect(s.node.tryFindChild('AccessLogsBucket')).toBeDefined();
-  t.resourceCountIs('AWS::S3::Bucket', 3);
+  t.resourceCountIs('AWS::S3::Bucket', 1 + 2 + 2);
 });
 
 describe('configuration errors are reported at synth', () => {
   const cases: [string, ServiceConfig, RegExp][] = [
     ['HTTP kinds need a route', serviceOf(kindFunction('apigw-http', { routes: [] })), /function 'http-api': kind apigw-http needs at least one route/],
     ['ALB route paths are absolute', serviceOf(kindFunction('alb', { routes: [{ method: 'GET', path: 'hello' }] })), /route path 'hello' must start with '\/'/],
+    ['ALB certificate ARN', serviceOf(kindFunction('alb', { https: { certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' } })), /function 'alb': https.certificateArn must be an ACM certificate ARN/],
     ['function URL auth type', serviceOf(kindFunction('function-url', { authType: 'IAM' as 'NONE' })), /authType must be 'AWS_IAM' or 'NONE', got 'IAM'/],
     ['function URL origins', serviceOf(kindFunction('function-url', { corsAllowedOrigins: [] })), /corsAllowedOrigins must be a non-empty list/],
     ['S3 prefix', serviceOf(kindFunction('s3', { prefix: '/incoming/' })), /function 's3-processor': prefix must be a key prefix/],
@@ -528,5 +662,12 @@ describe('configuration errors are reported at synth', () => {
   ];
   test.each(cases)('%s', (_name, config, error) => {
     expect(() => synth(config)).toThrow(error);
+  });
+
+  test('an ALB certificate of another region than the stack\'s', () => {
+    const https = { certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' };
+    expect(() => synth(serviceOf(kindFunction('alb', { https })), { region: 'us-east-1' }))
+      .toThrow(/https.certificateArn is in eu-west-1, the stack in us-east-1: a load balancer takes certificates of its own region only/);
+    expect(() => synth(serviceOf(kindFunction('alb', { https })), { region: 'eu-west-1' })).not.toThrow();
   });
 });

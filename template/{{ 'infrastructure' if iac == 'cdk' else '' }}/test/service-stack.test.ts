@@ -471,8 +471,8 @@ describe('generated service-config.ts', () => {
   });
 
   test('resources match the services of the config', () => {
-    // The s3 kind's buckets log into AccessLogsBucket too.
-    const sharedIds = serviceConfig.functions.some((f) => f.kind === 's3') ? ['AccessLogsBucket'] : [];
+    // The s3 kind's buckets and the alb kind's access log buckets log into AccessLogsBucket too.
+    const sharedIds = serviceConfig.functions.some((f) => f.kind === 's3' || f.kind === 'alb') ? ['AccessLogsBucket'] : [];
     for (const key of SERVICE_KEYS) {
       for (const id of SERVICE_RESOURCES[key].ids.filter((i) => !sharedIds.includes(i))) {
         expect([id, stack.node.tryFindChild(id) !== undefined]).toEqual([id, serviceConfig.services.includes(key)]);

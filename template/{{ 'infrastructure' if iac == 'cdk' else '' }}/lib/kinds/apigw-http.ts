@@ -7,7 +7,7 @@ import { errorRate } from '../alarms';
 import { HTTP_API_ACCESS_LOG_FORMAT } from '../api-logs';
 import type { ApiGwHttpFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
-import { acknowledge, checkRoutes } from './shared';
+import { acknowledge, apiThrottle, checkRoutes } from './shared';
 import type { KindContext } from './types';
 
 // One JSON line per request, with the same fields as a REST API's (lib/api-logs.ts).
@@ -16,8 +16,10 @@ export { HTTP_API_ACCESS_LOG_FORMAT };
 /**
  * One API Gateway HTTP API per function: a Lambda integration (payload format
  * 2.0) on each configured route, stage `$default` with access logs (HTTP APIs
- * write them through their service-linked role: no account setting needed).
- * Output: `<Name>ApiUrl` (`HttpApiUrl` for `http-api`).
+ * write them through their service-linked role: no account setting needed)
+ * and `ServiceConfig.apiThrottle` as every route's default throttling.
+ * No WAF: a web ACL cannot be associated with an HTTP API (put CloudFront
+ * in front for one). Output: `<Name>ApiUrl` (`HttpApiUrl` for `http-api`).
  */
 export function wireApiGwHttp({ stack, service, config, fn, alarms }: KindContext<ApiGwHttpFunctionConfig>): void {
   checkRoutes(config);
@@ -32,9 +34,11 @@ export function wireApiGwHttp({ stack, service, config, fn, alarms }: KindContex
     retention: service.logRetentionDays as logs.RetentionDays,
     removalPolicy: RemovalPolicy.DESTROY,
   });
+  const throttle = apiThrottle(service);
   const stage = api.addStage('DefaultStage', {
     stageName: '$default',
     autoDeploy: true,
+    ...(throttle ? { throttle } : {}),
     accessLogSettings: {
       destination: new apigwv2.LogGroupLogDestination(accessLogs),
       format: AccessLogFormat.custom(JSON.stringify(HTTP_API_ACCESS_LOG_FORMAT)),

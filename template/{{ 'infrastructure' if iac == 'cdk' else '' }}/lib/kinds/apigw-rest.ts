@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { restApiLogging } from '../api-logs';
 import type { ApiGwRestFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
+import { apiThrottle } from './shared';
 import type { KindContext } from './types';
 
 /**
@@ -13,9 +14,15 @@ import type { KindContext } from './types';
  * Every method has a request validator and declares its path parameters as
  * required. Bodies are validated by the Go handlers (400 naming the field):
  * API Gateway validates a body only against a request model, and none is
- * declared, so the handlers stay the single source of truth.
+ * declared, so the handlers stay the single source of truth. API Gateway
+ * accepts bodies up to 10 MB; the handlers refuse more than 1 MiB
+ * (middleware.MaxBodyBytes).
+ *
+ * The stage throttles every method (`ServiceConfig.apiThrottle`); with
+ * `apiKeys` every method requires an API key of the stage's usage plan
+ * (output `<Name>ApiKeyId`); with `waf` the service's web ACL protects the stage.
  */
-export function wireApiGwRest({ stack, service, config, fn, alarms }: KindContext<ApiGwRestFunctionConfig>): void {
+export function wireApiGwRest({ stack, service, config, fn, alarms, waf }: KindContext<ApiGwRestFunctionConfig>): void {
   if (config.routes.length === 0) {
     throw new Error(`function '${config.name}': kind apigw-rest needs at least one route`);
   }
@@ -33,6 +40,7 @@ export function wireApiGwRest({ stack, service, config, fn, alarms }: KindContex
     deployOptions: {
       stageName,
       tracingEnabled: service.tracing,
+      ...throttlingOptions(service),
       ...logging.deployOptions,
     },
   });
@@ -52,9 +60,14 @@ export function wireApiGwRest({ stack, service, config, fn, alarms }: KindContex
     api.root.resourceForPath(route.path).addMethod(route.method, integration, {
       requestValidator,
       requestParameters: pathParameters(route.path),
+      ...(service.apiKeys ? { apiKeyRequired: true } : {}),
     });
   }
-  acknowledgeNagFindings(api);
+  if (service.apiKeys) {
+    addUsagePlan({ stack, service, config }, api);
+  }
+  waf?.protect(`${id}WebAclAssociation`, api.deploymentStage.stageArn, api.deploymentStage);
+  acknowledgeNagFindings(api, service);
 
   // Alarms on the stage: 5XXError records 0 or 1 per request, so its average is the 5xx share.
   alarms?.forHttpFunction(config, {
@@ -72,6 +85,36 @@ export function wireApiGwRest({ stack, service, config, fn, alarms }: KindContex
   });
 }
 
+/** `ServiceConfig.apiThrottle` as the stage's default method settings; none without it. */
+function throttlingOptions(service: KindContext['service']): Pick<apigateway.StageOptions, 'throttlingRateLimit' | 'throttlingBurstLimit'> {
+  const throttle = apiThrottle(service);
+  return throttle ? { throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit } : {};
+}
+
+/**
+ * `ServiceConfig.apiKeys`: a usage plan on the stage, throttling each key as
+ * the stage throttles all callers, and one API key in it. API Gateway
+ * generates the key's value; the stack outputs only its id.
+ */
+function addUsagePlan(
+  { stack, service, config }: Pick<KindContext<ApiGwRestFunctionConfig>, 'stack' | 'service' | 'config'>,
+  api: apigateway.RestApi,
+): void {
+  const throttle = apiThrottle(service);
+  const plan = api.addUsagePlan('UsagePlan', {
+    name: `${service.projectName}-${config.name}`,
+    description: `${service.projectName}: callers of the ${config.name} REST API`,
+    apiStages: [{ api, stage: api.deploymentStage }],
+    ...(throttle ? { throttle: { rateLimit: throttle.rateLimit, burstLimit: throttle.burstLimit } } : {}),
+  });
+  const key = api.addApiKey('ApiKey', { description: `${service.projectName}: a caller of the ${config.name} REST API` });
+  plan.addApiKey(key);
+  new CfnOutput(stack, exposedId(config.name, 'ApiKeyId'), {
+    description: `API key of the ${config.name} REST API (its value: aws apigateway get-api-key --include-value --api-key <id>)`,
+    value: key.keyId,
+  });
+}
+
 /** `/users/{userId}` -> `{ 'method.request.path.userId': true }`; undefined without parameters. */
 function pathParameters(routePath: string): Record<string, boolean> | undefined {
   const names = [...routePath.matchAll(/\{([^{}+]+)\+?\}/g)].map((m) => m[1]);
@@ -79,7 +122,7 @@ function pathParameters(routePath: string): Record<string, boolean> | undefined 
 }
 
 /** The cdk-nag AwsSolutions findings this kind accepts, each with its reason. */
-function acknowledgeNagFindings(api: apigateway.RestApi): void {
+function acknowledgeNagFindings(api: apigateway.RestApi, service: KindContext['service']): void {
   const ack = (rule: string, reason: string) =>
     Validations.of(api).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
 
@@ -90,8 +133,10 @@ function acknowledgeNagFindings(api: apigateway.RestApi): void {
   ack('COG4',
     'No Cognito user pool is part of this service; the API is public by design (see AwsSolutions-APIG4) ' +
     'and a Cognito authorizer is one of the choices the project makes when it adds authorization.');
-  ack('APIG3',
-    'No WAFv2 web ACL: one costs per ACL, rule and request, and useful rules depend on the traffic. ' +
-    'Associate one (wafv2.CfnWebACLAssociation with the stage ARN) before the API takes untrusted ' +
-    'traffic at scale.');
+  if (!service.waf) {
+    ack('APIG3',
+      'No WAFv2 web ACL (ServiceConfig.waf, the waf answer, is off): one costs per ACL, rule and request, ' +
+      'and useful rules depend on the traffic. Turn it on (waf: { ipRateLimit: 2000 }) before the API ' +
+      'takes untrusted traffic at scale; meanwhile stage throttling (apiThrottle), when set, caps floods.');
+  }
 }

@@ -6,7 +6,7 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import type { FunctionConfig, Route, ServiceKey, StreamSourceConfig } from '../config-types';
+import type { ApiThrottle, FunctionConfig, Route, ServiceConfig, ServiceKey, StreamSourceConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
 import { DEAD_LETTER_RETENTION, encryptedQueue, readersOfService } from '../services';
 import type { KindContext } from './types';
@@ -44,6 +44,23 @@ export function checkRoutes(config: FunctionConfig & { routes: Route[] }): void 
       throw new Error(`function '${config.name}': route path '${route.path}' must start with '/'`);
     }
   }
+}
+
+/**
+ * `ServiceConfig.apiThrottle`, checked (API Gateway takes a positive rate,
+ * which may be fractional, and a whole burst); undefined without it: the
+ * account's limits only.
+ */
+export function apiThrottle(service: ServiceConfig): ApiThrottle | undefined {
+  const throttle = service.apiThrottle;
+  if (throttle === undefined) return undefined;
+  if (!(Number.isFinite(throttle.rateLimit) && throttle.rateLimit > 0)) {
+    throw new Error(`apiThrottle.rateLimit must be a positive number of requests per second, got ${throttle.rateLimit}`);
+  }
+  if (!(Number.isInteger(throttle.burstLimit) && throttle.burstLimit > 0)) {
+    throw new Error(`apiThrottle.burstLimit must be a positive whole number of requests, got ${throttle.burstLimit}`);
+  }
+  return throttle;
 }
 
 /**

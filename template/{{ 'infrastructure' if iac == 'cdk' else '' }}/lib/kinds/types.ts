@@ -3,6 +3,7 @@ import type { Stack } from 'aws-cdk-lib';
 import type { ServiceAlarms } from '../alarms';
 import type { FunctionConfig, ServiceConfig } from '../config-types';
 import type { ServiceResources } from '../services';
+import type { ServiceWebAcl } from '../waf';
 
 /** What a kind gets to wire one function to its trigger. */
 export interface KindContext<C extends FunctionConfig = FunctionConfig> {
@@ -25,6 +26,11 @@ export interface KindContext<C extends FunctionConfig = FunctionConfig> {
    * items, dead-letter queue depth, iterator age.
    */
   alarms?: ServiceAlarms;
+  /**
+   * Present when the service has a web ACL (`ServiceConfig.waf`): the kinds
+   * that WAF can protect (REST API stages, load balancers) associate with it.
+   */
+  waf?: ServiceWebAcl;
 }
 
 export type KindWiring<C extends FunctionConfig> = (ctx: KindContext<C>) => void;
