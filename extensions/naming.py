@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # Go style (Effective Go, go vet's lint heritage): initialisms keep one case.
 GO_INITIALISMS = {
     "acl",
@@ -52,3 +54,13 @@ def go_type_name(name: str) -> str:
 def env_name(name: str) -> str:
     """``stream-processor`` -> ``STREAM_PROCESSOR``."""
     return name.replace("-", "_").upper()
+
+
+def exposed_id(name: str, suffix: str) -> str:
+    """The CDK app's id of what a function exposes (lib/naming.ts exposedId): ``api`` + ``ApiUrl``
+    -> ``ApiUrl``, ``orders-api`` -> ``OrdersApiUrl``, ``hello`` -> ``HelloApiUrl``."""
+    prefix = pascal(name)
+    first_word = re.match(r"[A-Z][a-z0-9]*", suffix)
+    if first_word and prefix.endswith(first_word.group(0)):
+        return prefix[: len(prefix) - len(first_word.group(0))] + suffix
+    return prefix + suffix
