@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
+import { authOf, needsUserPool } from '../lib/auth';
 import { addComplianceChecks } from '../lib/checks';
 import { type FunctionKind, type S3FunctionConfig, SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config-types';
 import { pascalCase } from '../lib/naming';
@@ -23,6 +24,7 @@ import {
   logicalId,
   newApp,
   newStack,
+  serviceOf,
   splitServices,
   tempDir,
   withoutServices,
@@ -88,14 +90,20 @@ function expectedAcknowledgements(config: ServiceConfig, stack: ServiceStack): s
   const uses = (key: ServiceKey) => config.functions.some((f) => f.services.includes(key));
   const has = (...kinds: FunctionKind[]) => config.functions.some((f) => kinds.includes(f.kind));
   const s3Functions = config.functions.filter((f): f is S3FunctionConfig => f.kind === 's3');
+  const userPool = needsUserPool(config) ? config.userPool ?? {} : undefined;
   return [
     ...(has('apigw-rest') ? [
       'AwsSolutions-APIG3', // no WAF web ACL
-      'AwsSolutions-COG4', // no Cognito authorizer (see APIG4)
       ...(config.apiAccessLogging ? [] : ['AwsSolutions-APIG1']),
       ...(config.apiExecutionLogging ? [] : ['AwsSolutions-APIG6']),
     ] : []),
-    ...(has('apigw-rest', 'apigw-http') ? ['AwsSolutions-APIG4'] : []), // public API: no authorizer
+    // A REST API authorized otherwise than by the user pool (iam, lambda, none).
+    ...(config.functions.some((f) => f.kind === 'apigw-rest' && authOf(f) !== 'cognito') ? ['AwsSolutions-COG4'] : []),
+    // A public API: auth none, chosen in the answers or service-config.ts.
+    ...(config.functions.some((f) => authOf(f) === 'none') ? ['AwsSolutions-APIG4'] : []),
+    // The user pool's settings relaxed in ServiceConfig.userPool.
+    ...(userPool?.mfa === 'optional' ? ['AwsSolutions-COG2'] : []),
+    ...(userPool?.threatProtection === false ? ['AwsSolutions-COG8'] : []),
     // ALB: no access logs (region-specific bucket policy), port 80 open to the internet by design.
     ...(has('alb') ? ['AwsSolutions-ELB2', 'AwsSolutions-EC23'] : []),
     // S3 kind: CDK's BucketNotificationsHandler role, and reads of `<bucket>/<prefix>*`.
@@ -161,6 +169,32 @@ const cases: [string, ServiceConfig, SynthOptions][] = [
   ['public function URL, S3 kind without prefix', {
     ...withoutServices(fixture),
     functions: [kindFunction('function-url', { authType: 'NONE' }), kindFunction('s3', { prefix: '' })],
+  }, {}],
+  ['REST APIs behind the user pool only', serviceOf(
+    kindFunction('apigw-rest', { auth: 'cognito' }), kindFunction('apigw-http', { auth: 'cognito' }),
+  ), {}],
+  ['every auth mode', {
+    ...serviceOf(
+      ...(['cognito', 'iam', 'lambda', 'none'] as const).map((auth) =>
+        kindFunction('apigw-rest', { name: `rest-${auth}`, auth, ...(auth === 'lambda' ? { authorizer: 'authorizer' } : {}) })),
+      ...(['cognito', 'iam', 'jwt', 'lambda', 'none'] as const).map((auth) =>
+        kindFunction('apigw-http', { name: `http-${auth}`, auth, ...(auth === 'lambda' ? { authorizer: 'jwt-authorizer' } : {}) })),
+      kindFunction('authorizer'),
+      kindFunction('authorizer', { name: 'jwt-authorizer', issuer: 'jwt' }),
+    ),
+    jwt: { issuer: 'https://example.eu.auth0.com/', audience: ['https://api.example.com'] },
+  }, {}],
+  ['IAM and Lambda authorizers, no user pool', {
+    ...serviceOf(
+      kindFunction('apigw-rest', { auth: 'iam' }),
+      kindFunction('apigw-http', { auth: 'lambda', authorizer: 'authorizer' }),
+      kindFunction('authorizer', { issuer: 'jwt' }),
+    ),
+    jwt: { issuer: 'https://example.eu.auth0.com/', audience: ['https://api.example.com'] },
+  }, {}],
+  ['a user pool with optional MFA and without threat protection', {
+    ...serviceOf(kindFunction('apigw-rest', { auth: 'cognito' })),
+    userPool: { mfa: 'optional', threatProtection: false },
   }, {}],
 ];
 

@@ -2,20 +2,23 @@ import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { restMethodAuth } from '../auth';
 import type { ApiGwRestFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
 import type { KindContext } from './types';
 
 /**
  * One API Gateway REST API per function, Lambda proxy integration on each
- * configured route, stage `prod`. Output: `<Name>ApiUrl` (`ApiUrl` for `api`).
+ * configured route, stage `prod`, every method behind the authorizer of the
+ * function's `auth` (lib/auth.ts). Output: `<Name>ApiUrl` (`ApiUrl` for `api`).
  *
  * Every method has a request validator and declares its path parameters as
  * required. Bodies are validated by the Go handlers (400 naming the field):
  * API Gateway validates a body only against a request model, and none is
  * declared, so the handlers stay the single source of truth.
  */
-export function wireApiGwRest({ stack, service, config, fn, alarms }: KindContext<ApiGwRestFunctionConfig>): void {
+export function wireApiGwRest(ctx: KindContext<ApiGwRestFunctionConfig>): void {
+  const { stack, service, config, fn, alarms } = ctx;
   if (config.routes.length === 0) {
     throw new Error(`function '${config.name}': kind apigw-rest needs at least one route`);
   }
@@ -56,11 +59,13 @@ export function wireApiGwRest({ stack, service, config, fn, alarms }: KindContex
   // One invoke permission for the whole API instead of one (or two) per
   // method: keeps the function's resource policy small as routes grow.
   const integration = new apigateway.LambdaIntegration(fn, { scopePermissionToMethod: false });
+  const methodAuth = restMethodAuth(ctx, api);
   for (const route of config.routes) {
     if (!route.path.startsWith('/')) {
       throw new Error(`function '${config.name}': route path '${route.path}' must start with '/'`);
     }
     api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+      ...methodAuth,
       requestValidator,
       requestParameters: pathParameters(route.path),
     });
@@ -89,18 +94,14 @@ function pathParameters(routePath: string): Record<string, boolean> | undefined 
   return names.length === 0 ? undefined : Object.fromEntries(names.map((name) => [`method.request.path.${name}`, true]));
 }
 
-/** The cdk-nag AwsSolutions findings this kind accepts, each with its reason. */
+/**
+ * The cdk-nag AwsSolutions findings this kind accepts, each with its reason. Those of its
+ * authorization (APIG4, COG4) are lib/auth.ts's, by the function's auth.
+ */
 function acknowledgeNagFindings(api: apigateway.RestApi, service: KindContext['service']): void {
   const ack = (rule: string, reason: string) =>
     Validations.of(api).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
 
-  ack('APIG4',
-    'The API is public by design: which authorizer fits (IAM, Cognito, a Lambda or JWT authorizer) ' +
-    'depends on its callers, so the template leaves it to the project. Add one ' +
-    '(RestApi defaultMethodOptions) before the API serves anything that is not public.');
-  ack('COG4',
-    'No Cognito user pool is part of this service; the API is public by design (see AwsSolutions-APIG4) ' +
-    'and a Cognito authorizer is one of the choices the project makes when it adds authorization.');
   ack('APIG3',
     'No WAFv2 web ACL: one costs per ACL, rule and request, and useful rules depend on the traffic. ' +
     'Associate one (wafv2.CfnWebACLAssociation with the stage ARN) before the API takes untrusted ' +
