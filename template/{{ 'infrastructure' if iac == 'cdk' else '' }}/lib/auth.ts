@@ -133,7 +133,7 @@ function acknowledgeUserPoolChoices(pool: cognito.UserPool, mfaRequired: boolean
 }
 
 /** The environment of an authorizer function: the issuer and audience of the tokens it verifies. */
-export function authorizerEnvironment(config: ServiceConfig, issuer: 'user-pool' | 'jwt', auth: AuthResources): Record<string, string> {
+export function authorizerEnvironment(config: ServiceConfig, issuer: 'user-pool' | 'jwt', auth: AuthResources = {}): Record<string, string> {
   if (issuer === 'jwt') {
     return { JWT_ISSUER: config.jwt?.issuer ?? '', JWT_AUDIENCE: (config.jwt?.audience ?? []).join(',') };
   }
@@ -143,13 +143,13 @@ export function authorizerEnvironment(config: ServiceConfig, issuer: 'user-pool'
   return { JWT_ISSUER: auth.userPool.userPoolProviderUrl, JWT_AUDIENCE: auth.userPoolClient.userPoolClientId };
 }
 
-/** What wiring an API's auth needs from the stack. */
+/** What wiring an API's auth needs from the stack (a KindContext has it). */
 export interface ApiAuthContext {
   stack: Stack;
   service: ServiceConfig;
   config: FunctionConfig & ApiAuthConfig;
-  auth: AuthResources;
-  functions: ReadonlyMap<string, lambda.IFunction>;
+  auth?: AuthResources;
+  functions?: ReadonlyMap<string, lambda.IFunction>;
 }
 
 /** The method options of every method of a REST API, by the function's auth. */
@@ -161,7 +161,7 @@ export function restMethodAuth(ctx: ApiAuthContext, api: apigateway.RestApi): ap
       return {
         authorizationType: apigateway.AuthorizationType.COGNITO,
         authorizer: new apigateway.CognitoUserPoolsAuthorizer(stack, `${id}CognitoAuthorizer`, {
-          cognitoUserPools: [required(ctx.auth.userPool, config)],
+          cognitoUserPools: [required(ctx.auth?.userPool, config)],
           identitySource: apigateway.IdentitySource.header(AUTHORIZATION_HEADER),
           resultsCacheTtl: AUTHORIZER_CACHE_TTL,
         }),
@@ -192,8 +192,8 @@ export function httpRouteAuthorizer(ctx: ApiAuthContext, api: apigwv2.HttpApi): 
   // The authorizers of an HTTP API live in its scope: their ids need no function name.
   switch (authOf(config)) {
     case 'cognito':
-      return new HttpUserPoolAuthorizer('CognitoAuthorizer', required(ctx.auth.userPool, config), {
-        userPoolClients: [required(ctx.auth.userPoolClient, config)],
+      return new HttpUserPoolAuthorizer('CognitoAuthorizer', required(ctx.auth?.userPool, config), {
+        userPoolClients: [required(ctx.auth?.userPoolClient, config)],
         identitySource: [`$request.header.${AUTHORIZATION_HEADER}`],
       });
     case 'jwt':
@@ -217,7 +217,7 @@ export function httpRouteAuthorizer(ctx: ApiAuthContext, api: apigwv2.HttpApi): 
 
 function authorizerFunction(ctx: ApiAuthContext): lambda.IFunction {
   const name = ctx.config.authorizer ?? '';
-  const fn = ctx.functions.get(name);
+  const fn = ctx.functions?.get(name);
   if (fn === undefined) {
     throw new Error(`function '${ctx.config.name}': no authorizer function '${name}'`);
   }

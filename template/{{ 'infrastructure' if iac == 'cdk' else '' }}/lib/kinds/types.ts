@@ -20,9 +20,9 @@ export interface KindContext<C extends FunctionConfig = FunctionConfig> {
   /** The resources of the service's AWS services (table, bucket, queue...). */
   resources: ServiceResources;
   /** The stack's user pool and app client, when a function needs them (lib/auth.ts). */
-  auth: AuthResources;
+  auth?: AuthResources;
   /** Every function of the stack, by name: an API's authorizer function, for instance. */
-  functions: ReadonlyMap<string, lambda.Function>;
+  functions?: ReadonlyMap<string, lambda.Function>;
   /**
    * Present when the service has alarms on. The function's errors and
    * throttles alarms exist already; a kind adds its own through it: 5xx rate
