@@ -549,6 +549,10 @@ def test_every_auth_of_a_kind_has_its_sample_fragment(key: str) -> None:
 
 
 def test_auth_questions_list_the_catalogue_s_modes() -> None:
+    """One list of auth modes: the catalogue's, api_auth's choices and the CDK app's API_AUTHS."""
     assert sorted(COPIER["api_auth"]["choices"].values()) == sorted(events_module.AUTH_MODES)
+    cdk = re.search(r"export const API_AUTHS = \[([^\]]*)\] as const;", (INFRA / "lib/config-types.ts").read_text())
+    assert cdk is not None
+    assert sorted(re.findall(r"'([a-z]+)'", cdk.group(1))) == sorted(events_module.AUTH_MODES)
     api_modes = {mode for kind in CATALOGUE.values() if kind.auth_answer == "api_auth" for mode in kind.auth_modes}
     assert api_modes == set(events_module.AUTH_MODES)

@@ -13,7 +13,7 @@ import {
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
-import type { ApiAuth, ApiAuthConfig, FunctionConfig, ServiceConfig } from './config-types';
+import { API_AUTHS, type ApiAuth, type ApiAuthConfig, type FunctionConfig, type ServiceConfig } from './config-types';
 import { acknowledge } from './kinds/shared';
 import { pascalCase } from './naming';
 
@@ -45,8 +45,8 @@ export function checkAuth(config: ServiceConfig): void {
   const authorizers = config.functions.filter((f) => f.kind === 'authorizer').map((f) => f.name);
   for (const fn of config.functions) {
     const auth = authOf(fn);
-    if (auth !== undefined && !['cognito', 'iam', 'jwt', 'lambda', 'none'].includes(auth)) {
-      throw new Error(`function '${fn.name}': auth must be cognito, iam, jwt, lambda or none, got '${auth}'`);
+    if (auth !== undefined && !(API_AUTHS as readonly string[]).includes(auth)) {
+      throw new Error(`function '${fn.name}': auth must be one of ${API_AUTHS.join(', ')}, got '${auth}'`);
     }
     if (auth === 'jwt' && fn.kind === 'apigw-rest') {
       throw new Error(`function '${fn.name}': REST APIs have no JWT authorizer; use cognito, iam or lambda`);

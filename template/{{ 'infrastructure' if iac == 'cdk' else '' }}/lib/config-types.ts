@@ -83,7 +83,9 @@ export interface BaseFunctionConfig {
  * - `lambda`: the authorizer function named by `authorizer` decides;
  * - `none`: anyone.
  */
-export type ApiAuth = 'cognito' | 'iam' | 'jwt' | 'lambda' | 'none';
+export const API_AUTHS = ['cognito', 'iam', 'jwt', 'lambda', 'none'] as const;
+
+export type ApiAuth = (typeof API_AUTHS)[number];
 
 /** What a function behind an API may set about its callers. */
 export interface ApiAuthConfig<A extends ApiAuth = ApiAuth> {

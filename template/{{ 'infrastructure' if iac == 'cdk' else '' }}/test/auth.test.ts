@@ -238,7 +238,7 @@ describe('configurations that cannot work are reported at synth', () => {
     ['lambda naming another function', serviceOf(kindFunction('apigw-http', { auth: 'lambda', authorizer: 'http-api' })), /the name of an authorizer function/],
     ['jwt without ServiceConfig.jwt', serviceOf(kindFunction('apigw-http', { auth: 'jwt' })), /needs an https issuer and an audience/],
     ['an authorizer of ServiceConfig.jwt without it', serviceOf(kindFunction('authorizer', { issuer: 'jwt' })), /needs an https issuer/],
-    ['an unknown auth', serviceOf(kindFunction('apigw-http', { auth: 'oauth' as never })), /auth must be cognito, iam, jwt, lambda or none, got 'oauth'/],
+    ['an unknown auth', serviceOf(kindFunction('apigw-http', { auth: 'oauth' as never })), /auth must be one of cognito, iam, jwt, lambda, none, got 'oauth'/],
     ['an unknown issuer', serviceOf(kindFunction('authorizer', { issuer: 'google' as never })), /issuer must be 'user-pool' or 'jwt'/],
   ])('%s', (_name, config, message) => {
     expect(() => synth(config)).toThrow(message);
