@@ -277,6 +277,10 @@ def test_each_kind_alone_renders(copie: Any, key: str) -> None:
     assert f"kind: '{key}'," in config
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert ("function_url_auth" in answers) == (key == "function-url")
+    # Each auth question is asked, and saved, only where it applies.
+    assert ("api_auth" in answers) == (kind.auth_answer == "api_auth")
+    assert ("jwt_issuer" in answers) == kind.authorizer
+    assert "jwt_audience" not in answers, "asked only with an issuer"
 
 
 def test_every_kind_in_one_project_renders(copie: Any) -> None:

@@ -22,7 +22,9 @@ import (
 func authGateway(kind, auth string, authorizer func(event []byte) ([]byte, error)) (g *gateway, got *[]byte, invoked *int, log *bytes.Buffer) {
 	got, invoked, log = new([]byte), new(int), new(bytes.Buffer)
 	g = &gateway{
-		fn: function{name: "fn", kind: kind, auth: auth, authorizer: "gate", routes: []route{{method: "GET", path: "/users/{id}"}}},
+		fn: function{name: "fn", kind: kind, auth: auth, authorizer: "gate", routes: []route{
+			{method: "GET", path: "/users/{id}"},
+		}},
 		invoke: func(_ context.Context, event []byte) ([]byte, error) {
 			*got, *invoked = event, *invoked+1
 			return []byte(`{"statusCode":200,"body":"{}"}`), nil

@@ -9,7 +9,8 @@ The Makefile runs it with the Python of the moto venv it installs (.tools/moto/b
 It reads the CloudFormation templates `make synth` writes, starts a moto server on 127.0.0.1 (or
 reuses the moto server already listening there), creates in it the data resources of the
 templates (tables, buckets, queues, topics and their SQS subscriptions, secrets, parameters,
-streams, event buses, user pools and their clients) under deterministic local names, and prints ONE line of JSON on stdout:
+streams, event buses, user pools and their app clients) under deterministic local names, and
+prints ONE line of JSON on stdout:
 
     {"endpoint": "http://127.0.0.1:4566", "region": "us-east-1",
      "functions": {"ApiFunction": {"env": {"TABLE_NAME": "my-service-tablecd117fa1"}, "memory": 1024, "timeout": 30}}}
@@ -503,7 +504,8 @@ def create_user_pool(aws: Aws, res: Resource) -> Created:
     pool_id = found[0] if found else cognito.create_user_pool(PoolName=name)["UserPool"]["Id"]
     provider = f"cognito-idp.{aws.region}.amazonaws.com/{pool_id}"
     arn = f"arn:aws:cognito-idp:{aws.region}:{aws.account}:userpool/{pool_id}"
-    return Created("user pool", name, pool_id, {"Arn": arn, "ProviderName": provider, "ProviderURL": f"https://{provider}"})
+    attrs = {"Arn": arn, "ProviderName": provider, "ProviderURL": f"https://{provider}"}
+    return Created("user pool", name, pool_id, attrs)
 
 
 def create_user_pool_client(aws: Aws, res: Resource) -> Created:
@@ -513,9 +515,10 @@ def create_user_pool_client(aws: Aws, res: Resource) -> Created:
     cognito = aws.client("cognito-idp")
     clients = cognito.get_paginator("list_user_pool_clients").paginate(UserPoolId=pool_id, MaxResults=60)
     found = [c["ClientId"] for page in clients for c in page["UserPoolClients"] if c["ClientName"] == name]
-    client_id = found[0] if found else cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=name)[
-        "UserPoolClient"
-    ]["ClientId"]
+    if found:
+        client_id = found[0]
+    else:
+        client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=name)["UserPoolClient"]["ClientId"]
     return Created("user pool client", name, client_id, {"ClientId": client_id, "Name": name})
 
 
