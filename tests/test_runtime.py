@@ -640,7 +640,9 @@ def test_dev_carries_repeated_values_cookies_and_binary_bodies(copie: Any, tmp_p
     project = generate(copie, functions=functions, aws_services=[], example_crud=False, api_auth="none")
     add_echo_route(project)
     binary = b"\x89PNG\r\n\x1a\n\x00\xff"
-    with dev_server(project, moto_env("http://127.0.0.1:9"), tmp_path / "dev.log", len(HTTP_KINDS)) as first_port:
+    with dev_server(
+        project, moto_env("http://127.0.0.1:9"), tmp_path / "dev.log", functions=len(HTTP_KINDS)
+    ) as first_port:
         for offset, kind in enumerate(HTTP_KINDS):
             base = f"http://127.0.0.1:{first_port + offset}"
             every_value = kind != "alb"
