@@ -55,5 +55,8 @@ class TemplateFilters(Extension):
         environment.filters.update(_validators.FILTERS)
         environment.filters["default_functions"] = _plan.default_functions
         environment.filters["function_kinds"] = _plan.function_kinds
+        environment.filters["default_api_auth"] = _plan.default_api_auth
+        environment.filters["uses_api_auth"] = _plan.uses_api_auth
+        environment.filters["needs_jwt_issuer"] = _plan.needs_jwt_issuer
         environment.filters["ts"] = _literals.ts_literal
         environment.filters["resolvable_source"] = _answers.resolvable_source

@@ -59,6 +59,19 @@ class UsersVariant:
     samples: tuple[str, ...]
 
 
+# Who may call a function (the `auth` of its functions entry, or the project-wide answer), and
+# what each choice means; the CDK app wires them (lib/auth.ts), make dev plays them (localrun).
+AUTH_MODES: dict[str, str] = {
+    "cognito": "users of a Cognito user pool the stack creates, with ID tokens of its app client",
+    "iam": "IAM principals that sign their requests (SigV4)",
+    "jwt": "bearer JWTs of your own issuer (jwt_issuer) for your audience (jwt_audience)",
+    "lambda": "the project's authorizer function decides",
+    "none": "public: anyone may call it",
+}
+# function_url_auth, the project-wide answer of function URLs, in the words of `auth`.
+FUNCTION_URL_AUTH = {"AWS_IAM": "iam", "NONE": "none"}
+
+
 @dataclass(frozen=True)
 class EventKind:
     """Facts about one event kind; pure data, no templates."""
@@ -91,6 +104,18 @@ class EventKind:
     one_reader: str = ""
     fifo: bool = False  # may be an SQS FIFO queue (the `fifo` field of a functions entry)
     users: UsersVariant | None = None  # its variant in the users example
+    # The `auth` values its functions may have, the recommended first; () when its trigger
+    # has no caller to authenticate. `auth_answer` is the project-wide question giving the
+    # default of its entries' `auth` (api_auth, or function_url_auth in its own words).
+    auth_modes: tuple[str, ...] = ()
+    auth_answer: str = ""
+    # Why its functions take no `auth`, for the validator's message; "" when they do.
+    no_auth: str = "it is not called over HTTP"
+    authorizer: bool = False  # a Lambda authorizer: API functions with auth lambda call it
+    # Its handler is built by a main of its own (kinds/<key>/main.go.jinja), not the shared one.
+    own_main: bool = False
+    # Its functions use every chosen AWS service unless their entry lists some; False: none.
+    all_services: bool = True
     routes: tuple[Route, ...] = field(default_factory=tuple)  # HTTP kinds: routes and their samples
     samples: tuple[str, ...] = field(default_factory=tuple)  # other kinds: sample events
     # Settings of the kind's trigger in the CDK app (lib/service-config.ts), camelCase as there.
@@ -135,6 +160,9 @@ CATALOGUE: dict[str, EventKind] = {
             timeout=30,
             http=True,
             routes=HELLO_ROUTES,
+            # No jwt: REST APIs have no JWT authorizer (a lambda authorizer verifies other issuers).
+            auth_modes=("cognito", "iam", "lambda", "none"),
+            auth_answer="api_auth",
         ),
         EventKind(
             key="apigw-http",
@@ -147,6 +175,8 @@ CATALOGUE: dict[str, EventKind] = {
             timeout=30,
             http=True,
             routes=HELLO_ROUTES,
+            auth_modes=("cognito", "iam", "jwt", "lambda", "none"),
+            auth_answer="api_auth",
         ),
         EventKind(
             key="alb",
@@ -159,6 +189,10 @@ CATALOGUE: dict[str, EventKind] = {
             timeout=30,
             http=True,
             routes=HELLO_ROUTES,
+            no_auth=(
+                "an ALB target authenticates in its handler, or with the listener's authenticate-oidc or "
+                "authenticate-cognito actions"
+            ),
         ),
         EventKind(
             key="function-url",
@@ -171,6 +205,8 @@ CATALOGUE: dict[str, EventKind] = {
             timeout=30,
             http=True,
             routes=HELLO_ROUTES,
+            auth_modes=("iam", "none"),
+            auth_answer="function_url_auth",
             cdk=(("corsAllowedOrigins", ["*"]),),
         ),
         EventKind(
@@ -292,11 +328,32 @@ CATALOGUE: dict[str, EventKind] = {
             timeout=30,
             samples=("input.json",),
         ),
+        EventKind(
+            key="authorizer",
+            title="Lambda authorizer of the project's APIs (auth: lambda; REST and HTTP APIs)",
+            summary=(
+                "the Lambda authorizer of the project's APIs: it verifies the caller's bearer JWT and "
+                "passes its subject and claims on"
+            ),
+            go_input="json.RawMessage",  # a REST (TOKEN, REQUEST) or an HTTP API (2.0) authorizer event
+            go_output="any",
+            default_name="authorizer",
+            memory=256,
+            timeout=10,
+            no_auth="it is the authorization of the functions with auth lambda",
+            authorizer=True,
+            own_main=True,
+            all_services=False,  # an authorizer reads no data unless its entry lists services
+            samples=("rest-request.json", "http-request.json", "rest-token.json"),
+        ),
     )
 }
 
 # The kinds whose Go handler is the shared HTTP greeting (kinds/_http/) with an adapter per kind.
 HTTP_KINDS: tuple[str, ...] = tuple(key for key, kind in CATALOGUE.items() if kind.http)
+# The kinds whose functions take api_auth by default: the API Gateway kinds.
+API_AUTH_KINDS: tuple[str, ...] = tuple(key for key, kind in CATALOGUE.items() if kind.auth_answer == "api_auth")
+AUTHORIZER_KINDS: tuple[str, ...] = tuple(key for key, kind in CATALOGUE.items() if kind.authorizer)
 
 
 def kind(key: str) -> EventKind:

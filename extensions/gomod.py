@@ -47,6 +47,7 @@ VERSIONS: dict[str, str] = {
     f"{SDK}/service/ssm": "v1.82.1",
     f"{SDK}/service/kinesis": "v1.57.0",
     f"{SDK}/service/eventbridge": "v1.55.11",
+    "github.com/golang-jwt/jwt/v5": "v5.3.1",
 }
 
 DYNAMODB = (
@@ -109,6 +110,8 @@ FEATURES: dict[str, Feature] = {
     "kinesis": Feature(direct=(f"{SDK}/service/kinesis", SMITHY), indirect=(f"{SDK}/aws/protocol/eventstream",)),
     # Its integration test reads the events a rule sends to an SQS queue.
     "eventbridge": Feature(direct=(f"{SDK}/service/eventbridge", f"{SDK}/service/sqs", SMITHY), indirect=()),
+    # The authorizer kind: internal/jwtauth verifies bearer JWTs (signature, issuer, expiry).
+    "authorizer": Feature(direct=("github.com/golang-jwt/jwt/v5",), indirect=()),
 }
 
 

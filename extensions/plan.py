@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import gomod
-from .events import CATALOGUE, USERS_ROUTES, EventKind, Route
+from .events import AUTHORIZER_KINDS, CATALOGUE, FUNCTION_URL_AUTH, USERS_ROUTES, EventKind, Route
 from .naming import env_name, exposed_id, go_type_name, pascal
 from .services import PROTECTION, SERVICES
 
@@ -36,6 +36,63 @@ def function_kinds(functions: Any) -> list[str]:
     if not isinstance(functions, list):
         return []
     return [f["event"] for f in functions if isinstance(f, Mapping) and isinstance(f.get("event"), str)]
+
+
+# api_auth's default: a user pool the stack creates needs no input and keeps the users' names and
+# addresses behind a sign-in; with an authorizer function in the project, that function.
+DEFAULT_API_AUTH = "cognito"
+
+
+def default_api_auth(functions: Any) -> str:
+    """The default of ``api_auth``: lambda when the project has an authorizer function."""
+    return "lambda" if any(kind in AUTHORIZER_KINDS for kind in function_kinds(functions)) else DEFAULT_API_AUTH
+
+
+def function_auth(kind: EventKind, answer: Mapping[str, Any], answers: Mapping[str, Any]) -> str:
+    """Who may call the function: its entry's ``auth``, else the project-wide answer of its kind
+    (api_auth, or function_url_auth); "" for kinds without callers to authenticate."""
+    if not kind.auth_modes:
+        return ""
+    if answer.get("auth") in kind.auth_modes:
+        return str(answer["auth"])
+    if kind.auth_answer == "function_url_auth":
+        return FUNCTION_URL_AUTH.get(str(answers.get("function_url_auth") or "AWS_IAM"), "iam")
+    return str(answers.get("api_auth") or default_api_auth(answers.get("functions")))
+
+
+def function_authorizer(answer: Mapping[str, Any], auth: str, functions: list[Any]) -> str:
+    """The authorizer function of a function with auth lambda: the one its entry names, else the
+    project's first; "" otherwise."""
+    if auth != "lambda":
+        return ""
+    if answer.get("authorizer"):
+        return str(answer["authorizer"])
+    return next((str(f["name"]) for f in functions if _is_mapping_of(f, AUTHORIZER_KINDS)), "")
+
+
+def _is_mapping_of(entry: Any, kinds: tuple[str, ...]) -> bool:
+    return isinstance(entry, Mapping) and entry.get("event") in kinds and isinstance(entry.get("name"), str)
+
+
+def auth_modes(functions: Any, answers: Mapping[str, Any]) -> list[str]:
+    """The auth modes the functions of a ``functions`` answer end up with, for the questions asked
+    only with some mode; tolerates an answer the validator has not seen yet."""
+    if not isinstance(functions, list):
+        return []
+    found = {function_auth(CATALOGUE[f["event"]], f, answers) for f in functions if _is_mapping_of(f, tuple(CATALOGUE))}
+    return sorted(found - {""})
+
+
+def uses_api_auth(functions: Any) -> bool:
+    """Whether the ``api_auth`` question applies: some function takes it by default."""
+    return any(CATALOGUE[kind].auth_answer == "api_auth" for kind in function_kinds(functions) if kind in CATALOGUE)
+
+
+def needs_jwt_issuer(functions: Any, api_auth: Any) -> bool:
+    """Whether ``jwt_issuer`` applies: some function has auth jwt, or the project has an
+    authorizer function (which verifies the issuer's tokens, or else the stack's user pool's)."""
+    modes = auth_modes(functions, {"api_auth": api_auth})
+    return "jwt" in modes or any(kind in AUTHORIZER_KINDS for kind in function_kinds(functions))
 
 
 def _route(route: Route) -> dict[str, str]:
@@ -81,11 +138,24 @@ def alb_https(answers: Mapping[str, Any]) -> dict[str, str] | None:
     return {"domainName": certificate, "hostedZoneId": answers.get("alb_hosted_zone_id") or ""}
 
 
-def cdk_settings(kind: EventKind, answers: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """The settings of a function's trigger in lib/service-config.ts, from the catalogue."""
+FUNCTION_URL_AUTH_TYPES = {mode: auth_type for auth_type, mode in FUNCTION_URL_AUTH.items()}
+
+
+def cdk_settings(
+    kind: EventKind, answers: Mapping[str, Any], auth: str = "", authorizer: str = ""
+) -> list[tuple[str, Any]]:
+    """The settings of a function's trigger in lib/service-config.ts, from the catalogue and its
+    auth (a function URL's as its AuthType)."""
     settings = list(kind.cdk)
-    if kind.key == "function-url":
-        settings.insert(0, ("authType", answers.get("function_url_auth") or "AWS_IAM"))
+    if kind.authorizer:
+        # Whose tokens it verifies: those of jwt_issuer, else of the stack's user pool.
+        settings.insert(0, ("issuer", "jwt" if answers.get("jwt_issuer") else "user-pool"))
+    elif kind.auth_answer == "function_url_auth":
+        settings.insert(0, ("authType", FUNCTION_URL_AUTH_TYPES[auth or FUNCTION_URL_AUTH["AWS_IAM"]]))
+    elif auth:
+        settings.insert(0, ("auth", auth))
+        if authorizer:
+            settings.insert(1, ("authorizer", authorizer))
     if kind.key == "alb" and (https := alb_https(answers)):
         settings.append(("https", https))
     return settings
@@ -99,7 +169,13 @@ def kind_defaults(kind: EventKind) -> dict[str, Any]:
         "name": kind.default_name,
         "timeout": kind.timeout,
         "routes": [{"method": route.method, "path": route.path} for route in kind.routes],
-        "cdk": cdk_settings(kind, {"alb_certificate": EXAMPLE_CERTIFICATE_ARN}),
+        # API kinds: auth none, so that a test's configuration needs no authorizer; function
+        # URLs: AWS_IAM, function_url_auth's default; ALBs: HTTPS with the tests' certificate.
+        "cdk": cdk_settings(
+            kind,
+            {"alb_certificate": EXAMPLE_CERTIFICATE_ARN},
+            "none" if kind.auth_answer == "api_auth" else "",
+        ),
     }
 
 
@@ -127,15 +203,18 @@ def alarm_notify(answer: Any) -> dict[str, Any]:
     return {"emails": [answer] if answer else []}
 
 
-def function_services(answer: Mapping[str, Any], aws_services: list[str], *, crud: bool) -> list[str]:
-    """The AWS services a function uses: its own `services` list, or every chosen one.
+def function_services(
+    answer: Mapping[str, Any], aws_services: list[str], *, crud: bool, all_services: bool = True
+) -> list[str]:
+    """The AWS services a function uses: its own `services` list, else every chosen one (none for
+    kinds whose catalogue entry says so).
 
     The users example talks to DynamoDB through its repository and to nothing else.
     """
     if crud:
         return ["dynamodb"]
     wanted = answer.get("services")
-    chosen = aws_services if wanted is None else wanted
+    chosen = (aws_services if all_services else []) if wanted is None else wanted
     return [key for key in SERVICES if key in chosen]
 
 
@@ -192,10 +271,11 @@ def function_plan(
 ) -> dict[str, Any]:
     """Everything the files need to know about one function. ``crud``: it serves the users
     example; ``users_example``: the project has that example, whose resources it may read."""
+    answers = answers or {}
     kind: EventKind = CATALOGUE[answer["event"]]
     name = answer["name"]
     type_name = go_type_name(name)
-    source = function_source(kind, answer, aws_services, (answers or {}).get("consumer_source") or "service")
+    source = function_source(kind, answer, aws_services, answers.get("consumer_source") or "service")
     # The users example is a variant of its kind: same kind, its own handler and samples. The REST
     # function serves it; a consumer of the project's resources takes part in it.
     users = crud or bool(users_example and kind.users and source == "service")
@@ -204,11 +284,13 @@ def function_plan(
     samples = list(kind.users.samples) if users and kind.users else list(kind.samples)
     if kind.http:
         samples = [route.sample for route in routes]
-    services = function_services(answer, aws_services, crud=crud)
+    services = function_services(answer, aws_services, crud=crud, all_services=kind.all_services)
     memory = int(answer.get("memory") or kind.memory)
     concurrency, concurrency_reason = function_concurrency(kind, answer, memory)
     fifo = bool(answer.get("fifo"))
-    cdk = cdk_settings(kind, answers or {})
+    auth = function_auth(kind, answer, answers)
+    authorizer = function_authorizer(answer, auth, list(answers.get("functions") or []))
+    cdk = cdk_settings(kind, answers, auth, authorizer)
     if source:
         cdk.append(("source", source))
     if fifo:
@@ -243,12 +325,20 @@ def function_plan(
         "go_output": kind.go_output or (f"handler.{type_name}Output" if not kind.go_input else ""),
         # HTTP kinds: the middleware adapter, e.g. APIGatewayProxy for events.APIGatewayProxyRequest.
         "http_adapter": kind.go_input.removeprefix("events.").removesuffix("Request") if kind.http else "",
-        "main_template": f"{kind_dir}/main.go.jinja" if crud else "kinds/_shared/main.go.jinja",
+        "main_template": f"{kind_dir}/main.go.jinja" if crud or kind.own_main else "kinds/_shared/main.go.jinja",
         "handler_template": f"{kind_dir}/handler.go.jinja",
         "test_template": f"{kind_dir}/handler_test.go.jinja",
         "routes": [_route(route) for route in routes],
         "samples": [_sample(file, kind_dir) for file in samples],
         "cdk": cdk,
+        # Who may call it (AUTH_MODES; "" for kinds without callers) and, with auth lambda, its
+        # authorizer function; the sample events carry what that authorizer passes on.
+        "auth": auth,
+        "authorizer": authorizer,
+        "auth_sample": f"kinds/{kind.key}/auth/{auth}.json.jinja" if auth else "",
+        # The stack output holding its URL, for the README's examples.
+        "url_output": exposed_id(name, "FunctionUrl" if kind.auth_answer == "function_url_auth" else "ApiUrl"),
+        "authorizer_kind": kind.authorizer,
         "alb": alb_plan(name, answers or {}) if kind.key == "alb" else None,
     }
 
@@ -285,6 +375,13 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
     features = ["lambda", *(["aws"] if used else []), *(["users"] if crud_name else []), *packages]
     architecture = answers.get("architecture", "arm64")
     runtime = answers.get("runtime", "provided.al2023")
+    modes = sorted({f["auth"] for f in functions} - {""})
+    authorizers = [f["name"] for f in functions if f["authorizer_kind"]]
+    # jwt_issuer only where it applies: a --data answer the question did not ask is ignored.
+    needs_issuer = needs_jwt_issuer(functions_answer, answers.get("api_auth"))
+    jwt_issuer = str(answers.get("jwt_issuer") or "") if needs_issuer else ""
+    if authorizers:
+        features.append("authorizer")
     return {
         "functions": functions,
         "function_names": [f["name"] for f in functions],
@@ -292,6 +389,7 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "http": any(f["http"] for f in functions),  # pkg/middleware and the HTTP test helpers
         "batch": any(f["batch"] for f in functions),  # internal/batch
         "crud_function": crud_name,
+        "crud_auth": next((f["auth"] for f in functions if f["crud"]), ""),
         "fifo": any(f["fifo"] for f in functions),
         "kind_defaults": [kind_defaults(kind) for kind in CATALOGUE.values()],
         # Resources exist for the services some function uses; each is granted to those only.
@@ -306,4 +404,16 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "go_require": gomod.requirements(features),
         "alarm_notify": alarm_notify(answers.get("alarm_notify")),
         **edge_settings(answers, {f["event"] for f in functions}),
+        "auth_modes": modes,
+        "authorizers": authorizers,
+        # The stack's Cognito user pool: for auth cognito, and for authorizers when no
+        # jwt_issuer names another issuer of the tokens they verify.
+        "user_pool": "cognito" in modes or bool(authorizers and not jwt_issuer),
+        "jwt": ({"issuer": jwt_issuer, "audience": [str(answers.get("jwt_audience") or "")]} if jwt_issuer else {}),
+        # Public functions that reach data: generation warns about each.
+        "public_data": [
+            {"name": f["name"], "services": f["service_keys"], "answer": CATALOGUE[f["event"]].auth_answer}
+            for f in functions
+            if f["auth"] == "none" and f["service_keys"]
+        ],
     }

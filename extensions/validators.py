@@ -11,9 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .events import CATALOGUE
+from .events import AUTH_MODES, AUTHORIZER_KINDS, CATALOGUE
 from .naming import go_type_name
-from .plan import HTTP_ONLY, SOURCES, function_source
+from .plan import HTTP_ONLY, SOURCES, function_auth, function_source
 from .services import SERVICES
 
 PROJECT_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -24,7 +24,9 @@ MODULE_FIRST_ELEMENT = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 MODULE_ELEMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)}
 
-FUNCTION_KEYS = {"name", "event", "memory", "timeout", "services", "concurrency", "source", "fifo"}
+FUNCTION_KEYS = {
+    "name", "event", "memory", "timeout", "services", "concurrency", "source", "fifo", "auth", "authorizer"
+}  # fmt: skip
 # internal/handler/<name>.go must not clash with the package's shared files, and Go reads a
 # _test, _<GOOS> or _<GOARCH> file-name suffix as a build constraint.
 # The shared test helpers are helpers_test.go and <kind>_helpers_test.go, hence the -helpers rule.
@@ -62,6 +64,11 @@ HOSTED_ZONE_ID = re.compile(r"Z[A-Z0-9]{1,31}")
 # API Gateway stage throttling: at most the account's default quota per region.
 API_RATE_RANGE = (1, 10000)  # requests per second
 API_BURST_RANGE = (1, 5000)  # requests at once
+# jwt_issuer: what API Gateway's JWT authorizer accepts, an https URL (host, optional port and
+# path, no query or fragment: the iss claim must equal it). jwt_audience: one value of the aud or
+# client_id claim, printable, without spaces or quotes (it goes into TypeScript and env values).
+JWT_ISSUER = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
+JWT_AUDIENCE = re.compile(r"[!#-&(-~]{1,256}")
 
 
 def project_name_error(value: Any) -> str:
@@ -174,6 +181,9 @@ def functions_error(value: Any, aws_services: Any = None, consumer_source: Any =
         source_error = function_source_error(item, list(aws_services or []), str(consumer_source), where)
         if source_error:
             return source_error
+        auth_error = function_auth_error(item, value, where)
+        if auth_error:
+            return auth_error
         services = item.get("services")
         if services is not None:
             chosen = list(aws_services or [])
@@ -215,6 +225,93 @@ def function_source_error(item: Mapping[str, Any], aws_services: list[str], cons
         return (
             f"{where}.fifo needs a FIFO queue of the function's own, and the project's queue (aws_services sqs) is "
             "a standard queue: add source: own to the entry"
+        )
+    return ""
+
+
+def function_auth_error(item: Mapping[str, Any], functions: list[Any], where: str) -> str:
+    """A function's ``auth`` (who may call it: one of its kind's modes) and ``authorizer`` (the
+    authorizer function of auth lambda)."""
+    kind = CATALOGUE[item["event"]]
+    auth = item.get("auth")
+    if auth is not None:
+        if not kind.auth_modes:
+            with_auth = ", ".join(key for key, k in CATALOGUE.items() if k.auth_modes)
+            return f"{where}.auth applies only to {with_auth} functions ({kind.no_auth}); remove it"
+        if auth not in kind.auth_modes:
+            rule = f"{where}.auth must be one of {', '.join(kind.auth_modes)} for {kind.key} functions; got {auth!r}"
+            if auth == "jwt":
+                rule += (
+                    " (REST APIs have no JWT authorizer: use cognito, or lambda, an authorizer function that "
+                    "verifies your issuer's tokens)"
+                )
+            return rule
+    authorizers = [f.get("name") for f in functions if isinstance(f, Mapping) and f.get("event") in AUTHORIZER_KINDS]
+    add = "add one to functions, e.g. {name: authorizer, event: authorizer}"
+    if auth == "lambda" and not authorizers:
+        return f"{where}.auth lambda is decided by the project's authorizer function, and there is none: {add}"
+    named = item.get("authorizer")
+    if named is None:
+        return ""
+    if auth != "lambda":
+        return f"{where}.authorizer names the authorizer function of auth lambda: add auth: lambda to the entry"
+    if named not in authorizers:
+        names = ", ".join(map(str, authorizers))
+        return f"{where}.authorizer must name an authorizer function of functions ({names}); got {named!r}"
+    return ""
+
+
+def api_auth_error(value: Any, functions: Any) -> str:
+    """``api_auth``, the auth of the API functions whose entry sets none: lambda needs an
+    authorizer function, and jwt an HTTP API (REST APIs have no JWT authorizer)."""
+    if value not in AUTH_MODES:
+        return f"choose one of {', '.join(AUTH_MODES)}; got {value!r}"
+    entries = [f for f in functions or [] if isinstance(f, Mapping) and f.get("event") in CATALOGUE]
+    inheriting = [f for f in entries if CATALOGUE[f["event"]].auth_answer == "api_auth" and f.get("auth") is None]
+    refused = [f["name"] for f in inheriting if value not in CATALOGUE[f["event"]].auth_modes]
+    if refused:
+        return (
+            f"{value} does not apply to {', '.join(refused)}: REST APIs have no JWT authorizer. Set auth "
+            "(cognito, iam or lambda) in their functions entries, or choose another"
+        )
+    if value == "lambda" and inheriting and not any(f["event"] in AUTHORIZER_KINDS for f in entries):
+        return (
+            "lambda is decided by the project's authorizer function, and functions has none: choose another, "
+            "or add one to functions, e.g. {name: authorizer, event: authorizer}"
+        )
+    return ""
+
+
+def jwt_issuer_error(value: Any, functions: Any, api_auth: Any) -> str:
+    """The issuer of the JWTs: required by the functions with auth jwt; for an authorizer
+    function alone it may stay empty (the stack's user pool issues the tokens)."""
+    example = "(e.g. https://example.eu.auth0.com/ or https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123)"
+    if value is None or value == "":
+        jwt_functions = [
+            f["name"]
+            for f in functions or []
+            if isinstance(f, Mapping)
+            and f.get("event") in CATALOGUE
+            and function_auth(CATALOGUE[f["event"]], f, {"api_auth": api_auth, "functions": functions}) == "jwt"
+        ]
+        if jwt_functions:
+            names = ", ".join(jwt_functions)
+            return f"functions {names} with auth jwt need the issuer of their tokens: its https URL {example}"
+        return ""
+    if not isinstance(value, str) or len(value) > 2048 or not JWT_ISSUER.fullmatch(value):
+        rule = "use the issuer's https URL, the iss claim of its tokens, without query or fragment"
+        return f"{rule} {example}; got {value!r}"
+    return ""
+
+
+def jwt_audience_error(value: Any, jwt_issuer: Any) -> str:
+    """The audience of jwt_issuer's tokens: one aud (or client_id) value, required with an issuer."""
+    if not jwt_issuer:
+        return ""
+    if not isinstance(value, str) or not JWT_AUDIENCE.fullmatch(value):
+        return (
+            "give the aud (or client_id) claim the issuer puts in the tokens for this API, e.g. its client id or "
+            f"API identifier: 1 to 256 characters, no spaces or quotes; got {value!r}"
         )
     return ""
 
@@ -389,4 +486,7 @@ FILTERS = {
     "alb_hosted_zone_id_error": alb_hosted_zone_id_error,
     "api_rate_limit_error": api_rate_limit_error,
     "api_burst_limit_error": api_burst_limit_error,
+    "api_auth_error": api_auth_error,
+    "jwt_issuer_error": jwt_issuer_error,
+    "jwt_audience_error": jwt_audience_error,
 }

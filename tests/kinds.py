@@ -60,6 +60,9 @@ def every_kind_twice() -> dict[str, Any]:
     CDK id that a second function of its kind would define again, and every kind's handler takes
     every service's client. Alarms on, sent to an email address: every kind's alarms in one stack."""
     functions = [function(key, f"{CATALOGUE[key].default_name}{suffix}") for key in KIND_KEYS for suffix in ("", "-2")]
+    for fn in functions:
+        if not CATALOGUE[fn["event"]].all_services:  # the kinds that use no service unless listed
+            fn["services"] = list(SERVICES)
     for second in functions[1::2]:
         if CATALOGUE[second["event"]].one_reader:  # the project's queue or bucket triggers the first only
             second["source"] = "own"

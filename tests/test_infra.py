@@ -202,6 +202,91 @@ def test_synth_offline_gives_the_default_stack(default_project: Path) -> None:
     assert acknowledged, "cdk-nag ran no rule that needed a decision: is the plugin registered?"
     for finding in acknowledged:
         assert len(finding["reason"]) > 40, finding["acknowledgedId"]
+    assert_behind_the_user_pool(template, acknowledged)
+
+
+def assert_behind_the_user_pool(template: dict[str, Any], acknowledged: list[Any]) -> None:
+    """The default project's deployed shape: every method of its REST API is behind the Cognito
+    authorizer of the stack's user pool, and no acknowledgement says the API is public."""
+    (pool_id, pool) = next(iter(resources(template, "AWS::Cognito::UserPool").items()))
+    assert pool["Properties"]["MfaConfiguration"] == "ON"
+    assert pool["Properties"]["AdminCreateUserConfig"] == {"AllowAdminCreateUserOnly": True}
+    (authorizer_id, authorizer) = next(iter(resources(template, "AWS::ApiGateway::Authorizer").items()))
+    assert authorizer["Properties"]["Type"] == "COGNITO_USER_POOLS"
+    assert authorizer["Properties"]["ProviderARNs"] == [{"Fn::GetAtt": [pool_id, "Arn"]}]
+    methods = list(resources(template, "AWS::ApiGateway::Method").values())
+    assert len(methods) == 5
+    for method in methods:
+        assert method["Properties"]["AuthorizationType"] == "COGNITO_USER_POOLS", method
+        assert method["Properties"]["AuthorizerId"] == {"Ref": authorizer_id}
+    rules = {finding["ruleName"] for finding in acknowledged}
+    assert not rules & {"AwsSolutions-APIG4", "AwsSolutions-COG4"}, rules
+    assert {"UserPoolId", "UserPoolClientId"} <= set(template["Outputs"])
+
+
+def test_every_auth_mode_synthesizes_clean(copie: Any, tmp_path: Path) -> None:
+    """A project with every auth: the CDK app type-checks and its jest tests pass (the deployed
+    shape of this very configuration among them); each method and route has its authorizer;
+    cdk-nag acknowledges the public API (APIG4) and the REST API authorized by IAM (COG4) only,
+    and cfn-lint finds nothing."""
+    functions = [
+        {"name": "api", "event": "apigw-rest"},  # the users example, api_auth cognito
+        {"name": "admin", "event": "apigw-rest", "auth": "iam"},
+        {"name": "partner", "event": "apigw-http", "auth": "jwt"},
+        {"name": "custom", "event": "apigw-http", "auth": "lambda"},
+        {"name": "open", "event": "apigw-http", "auth": "none", "services": []},
+        {"name": "url", "event": "function-url", "auth": "none", "services": []},
+        {"name": "gate", "event": "authorizer"},
+    ]
+    project = generate(
+        copie, functions=functions, api_auth="cognito",
+        jwt_issuer="https://example.eu.auth0.com/", jwt_audience="https://api.example.com",
+    )  # fmt: skip
+    infra = npm_ci(project)
+    run(infra, "npx", "--no-install", "tsc", "--noEmit")
+    report = tmp_path / "jest.json"
+    run(infra, "npx", "--no-install", "jest", "--json", f"--outputFile={report}", "test/auth.test.ts")
+    assert json.loads(report.read_text())["numFailedTests"] == 0
+    template = synth(project)
+
+    rest_types = {m["Properties"]["AuthorizationType"] for m in resources(template, "AWS::ApiGateway::Method").values()}
+    assert rest_types == {"COGNITO_USER_POOLS", "AWS_IAM"}
+    route_types = sorted(
+        (r["Properties"]["RouteKey"], r["Properties"].get("AuthorizationType", "NONE"))
+        for r in resources(template, "AWS::ApiGatewayV2::Route").values()
+    )
+    assert route_types == sorted(
+        [(f"{method} /hello", auth) for method in ("GET", "POST") for auth in ("JWT", "CUSTOM", "NONE")]
+    )
+    (jwt,) = [
+        a
+        for a in resources(template, "AWS::ApiGatewayV2::Authorizer").values()
+        if a["Properties"]["AuthorizerType"] == "JWT"
+    ]
+    assert jwt["Properties"]["JwtConfiguration"] == {
+        "Issuer": "https://example.eu.auth0.com/",
+        "Audience": ["https://api.example.com"],
+    }
+    (gate,) = [f for key, f in resources(template, "AWS::Lambda::Function").items() if key.startswith("GateFunction")]
+    assert gate["Properties"]["Environment"]["Variables"]["JWT_ISSUER"] == "https://example.eu.auth0.com/"
+    assert [u["Properties"]["AuthType"] for u in resources(template, "AWS::Lambda::Url").values()] == ["NONE"]
+    assert len(resources(template, "AWS::Cognito::UserPool")) == 1
+
+    assert cfn_lint_errors(project) == []
+    violations, acknowledged = nag_report(project)
+    assert violations == []
+    where = {
+        rule: sorted(
+            {
+                c["constructPath"].split("/")[1]
+                for f in acknowledged
+                if f["ruleName"] == rule
+                for c in f["violatingConstructs"]
+            }
+        )
+        for rule in ("AwsSolutions-APIG4", "AwsSolutions-COG4")
+    }
+    assert where == {"AwsSolutions-APIG4": ["OpenHttpApi"], "AwsSolutions-COG4": ["AdminRestApi"]}
 
 
 def test_rest_api_logs_work_on_a_fresh_account(default_project: Path) -> None:

@@ -683,6 +683,47 @@ def test_resources_and_intrinsics(tmp_path: Path) -> None:
         assert len(long_name) <= 63 and long_name == long_name.lower()
 
 
+USER_POOL = {
+    "Users": {"Type": "AWS::Cognito::UserPool", "Properties": {"UserPoolName": "svc-users", "MfaConfiguration": "ON"}},
+    "UsersClient": {
+        "Type": "AWS::Cognito::UserPoolClient",
+        "Properties": {"UserPoolId": {"Ref": "Users"}, "ClientName": "svc-api", "GenerateSecret": False},
+    },
+    "Gate": {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Runtime": "provided.al2023",
+            "Environment": {
+                "Variables": {
+                    "JWT_ISSUER": {"Fn::GetAtt": ["Users", "ProviderURL"]},
+                    "JWT_AUDIENCE": {"Ref": "UsersClient"},
+                    "POOL_ARN": {"Fn::GetAtt": ["Users", "Arn"]},
+                }
+            },
+        },
+    },
+}
+
+
+def test_user_pool_and_client_resolve_and_are_reused(tmp_path: Path) -> None:
+    """A user pool and its app client are created once, found again by name on the next run, and
+    the references an authorizer function's environment makes to them resolve."""
+    template = write_template(tmp_path, "svc", USER_POOL)
+    port = free_port()
+    with serving(template, port=port) as (_, first, summary):
+        env = first["functions"]["Gate"]["env"]
+        cognito = client(first["endpoint"], "cognito-idp")
+        (pool,) = [p for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == "svc-users"]
+        assert env["JWT_ISSUER"] == f"https://cognito-idp.us-east-1.amazonaws.com/{pool['Id']}"
+        assert env["POOL_ARN"] == f"arn:aws:cognito-idp:us-east-1:123456789012:userpool/{pool['Id']}"
+        (app,) = cognito.list_user_pool_clients(UserPoolId=pool["Id"], MaxResults=60)["UserPoolClients"]
+        assert (env["JWT_AUDIENCE"], app["ClientName"]) == (app["ClientId"], "svc-api")
+        assert "user pool svc-users, user pool client svc-api" in summary
+        with serving(template, port=port) as (_, again, _):
+            assert again["functions"]["Gate"]["env"] == env, "the same pool and client, not new ones"
+        assert len(cognito.list_user_pools(MaxResults=60)["UserPools"]) == 1
+
+
 def test_subscription_delivers_to_the_queue(tmp_path: Path) -> None:
     template = write_template(tmp_path, "features", FEATURES)
     port = free_port()

@@ -210,6 +210,32 @@ def test_edge_settings_keeps_plain_http_and_the_account_limits_once(tmp_path: Pa
     assert (second.returncode, second.stdout, answers.read_text()) == (0, "", kept), "safe to run twice"
 
 
+API_AUTH = MIGRATIONS / "api_auth.py"
+
+
+def run_api_auth(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(API_AUTH)], cwd=project, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.unit
+def test_api_auth_keeps_the_public_apis_of_an_earlier_release_once(tmp_path: Path) -> None:
+    answers = tmp_path / ".copier-answers.yml"
+    original = (
+        "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n_commit: 0.2.0\nfunctions:\n"
+        "-   event: apigw-rest\n    name: api\n-   event: sqs\n    name: jobs\n"
+    )
+    answers.write_text(original)
+
+    first = run_api_auth(tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Kept the public APIs of api: api_auth: none is saved in .copier-answers.yml.")
+    assert "make update DATA='api_auth=cognito'" in first.stdout
+    assert answers.read_text() == original + "api_auth: none\n", "appended; the rest as it was"
+    second = run_api_auth(tmp_path)
+    assert (second.returncode, second.stdout) == (0, "")
+    assert answers.read_text() == original + "api_auth: none\n", "safe to run twice"
+
+
 @pytest.mark.unit
 @pytest.mark.parametrize(
     "answers",
@@ -267,3 +293,33 @@ def test_edge_settings_runs_before_the_new_version_renders() -> None:
     (migration,) = [m for m in versioned_migrations() if script_of(m).name == "edge_settings.py"]
     assert migration["when"] == "{{ _stage == 'before' }}"
     assert migration["version"] == "0.3.0"
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "saved",
+    [
+        "functions:\n-   event: sqs\n    name: jobs\n",  # no API: a new one gets the new default
+        "functions:\n-   event: apigw-http\n    name: api\napi_auth: iam\n",  # chosen already
+        "functions: not a list\n",
+    ],
+    ids=["no-api", "answered", "malformed"],
+)
+def test_api_auth_leaves_other_answers_alone(tmp_path: Path, saved: str) -> None:
+    (tmp_path / ".copier-answers.yml").write_text(saved)
+    done = run_api_auth(tmp_path)
+    assert (done.returncode, done.stdout) == (0, "")
+    assert (tmp_path / ".copier-answers.yml").read_text() == saved
+
+
+@pytest.mark.unit
+def test_api_auth_without_an_answers_file_warns_and_lets_the_update_finish(tmp_path: Path) -> None:
+    done = run_api_auth(tmp_path)
+    assert done.returncode == 0
+    assert "api_auth: none was not saved; add it there by hand" in done.stderr
+
+
+@pytest.mark.unit
+def test_api_auth_runs_before_the_new_version_renders() -> None:
+    (migration,) = [m for m in versioned_migrations() if script_of(m).name == "api_auth.py"]
+    assert (migration["version"], migration["when"]) == ("0.3.0", "{{ _stage == 'before' }}")

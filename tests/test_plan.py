@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from extensions import events as events_module
 from extensions import gomod, naming, plan
 from extensions.events import CATALOGUE, USERS_ROUTES
 from extensions.literals import ts_literal
@@ -548,3 +549,129 @@ def test_the_readme_names_an_alb_function_s_outputs() -> None:
     }
     (api,) = plan.build_plan(DEFAULT_ANSWERS)["functions"]
     assert api["alb"] is None
+
+
+def test_the_api_functions_default_to_the_stack_s_user_pool() -> None:
+    """api_auth's default is cognito (a pool the stack creates: no input needed), lambda with an
+    authorizer function; an entry's auth wins, and function URLs follow function_url_auth."""
+    rest_only = plan.default_functions(["apigw-rest"])
+    assert plan.default_api_auth(rest_only) == "cognito"
+    assert COPIER["api_auth"]["default"] == "{{ functions | default_api_auth }}"
+    assert plan.default_api_auth(plan.default_functions(["apigw-http", "authorizer"])) == "lambda"
+    assert plan.default_api_auth("not parsed yet") == "cognito"
+    result = plan.build_plan(DEFAULT_ANSWERS)
+    (api,) = result["functions"]
+    assert (api["auth"], api["authorizer"]) == ("cognito", "")
+    assert dict(api["cdk"])["auth"] == "cognito"
+    assert result["user_pool"] is True and result["auth_modes"] == ["cognito"]
+    assert result["crud_auth"] == "cognito" and result["public_data"] == []
+    assert api["auth_sample"] == "kinds/apigw-rest/auth/cognito.json.jinja"
+
+
+def test_each_function_s_auth() -> None:
+    functions = [
+        {"name": "api", "event": "apigw-rest"},
+        {"name": "admin", "event": "apigw-rest", "auth": "iam"},
+        {"name": "open", "event": "apigw-http", "auth": "none", "services": []},
+        {"name": "data", "event": "apigw-http", "auth": "none"},
+        {"name": "partner", "event": "apigw-http", "auth": "jwt"},
+        {"name": "custom", "event": "apigw-http", "auth": "lambda", "authorizer": "second-gate"},
+        {"name": "url", "event": "function-url"},
+        {"name": "url-public", "event": "function-url", "auth": "none", "services": []},
+        {"name": "lb", "event": "alb"},
+        {"name": "gate", "event": "authorizer"},
+        {"name": "second-gate", "event": "authorizer"},
+        {"name": "jobs", "event": "sqs"},
+    ]
+    answers = {
+        **DEFAULT_ANSWERS, "functions": functions, "example_crud": False, "api_auth": "lambda",
+        "jwt_issuer": "https://example.eu.auth0.com/", "jwt_audience": "https://api.example.com",
+    }  # fmt: skip
+    result = plan.build_plan(answers)
+    by_name = {f["name"]: f for f in result["functions"]}
+    assert {name: (f["auth"], f["authorizer"]) for name, f in by_name.items()} == {
+        "api": ("lambda", "gate"),  # api_auth, with the first authorizer function
+        "admin": ("iam", ""),
+        "open": ("none", ""),
+        "data": ("none", ""),
+        "partner": ("jwt", ""),
+        "custom": ("lambda", "second-gate"),
+        "url": ("iam", ""),  # function_url_auth's default, AWS_IAM
+        "url-public": ("none", ""),
+        "lb": ("", ""),  # an ALB target authenticates itself
+        "gate": ("", ""),
+        "second-gate": ("", ""),
+        "jobs": ("", ""),
+    }
+    assert dict(by_name["api"]["cdk"]) == {"auth": "lambda", "authorizer": "gate"}
+    assert dict(by_name["url"]["cdk"])["authType"] == "AWS_IAM"
+    assert dict(by_name["url-public"]["cdk"])["authType"] == "NONE"
+    assert dict(by_name["gate"]["cdk"]) == {"issuer": "jwt"}, "jwt_issuer given: its tokens"
+    assert "auth" not in dict(by_name["lb"]["cdk"]) and "auth" not in dict(by_name["jobs"]["cdk"])
+    assert by_name["gate"]["service_keys"] == [], "an authorizer reads no data unless its entry lists services"
+    assert by_name["gate"]["main_template"] == "kinds/authorizer/main.go.jinja"
+    assert result["auth_modes"] == ["iam", "jwt", "lambda", "none"]
+    assert result["user_pool"] is False, "no cognito function, and the authorizers verify jwt_issuer's tokens"
+    assert result["jwt"] == {"issuer": "https://example.eu.auth0.com/", "audience": ["https://api.example.com"]}
+    assert result["authorizers"] == ["gate", "second-gate"]
+    assert [f["name"] for f in result["public_data"]] == ["data"], "public and reaching dynamodb"
+    assert {"path": "github.com/golang-jwt/jwt/v5", "version": "v5.3.1"} in result["go_require"]["direct"]
+    assert {f["url_output"] for f in result["functions"] if f["name"] in ("api", "url", "partner")} == {
+        "ApiUrl",
+        "UrlFunctionUrl",
+        "PartnerApiUrl",
+    }
+
+
+def test_function_url_auth_is_the_default_of_function_url_entries() -> None:
+    functions = [{"name": "url", "event": "function-url"}, {"name": "signed", "event": "function-url", "auth": "iam"}]
+    answers = {**DEFAULT_ANSWERS, "functions": functions, "function_url_auth": "NONE", "example_crud": False}
+    by_name = {f["name"]: f for f in plan.build_plan(answers)["functions"]}
+    assert (by_name["url"]["auth"], dict(by_name["url"]["cdk"])["authType"]) == ("none", "NONE")
+    assert (by_name["signed"]["auth"], dict(by_name["signed"]["cdk"])["authType"]) == ("iam", "AWS_IAM")
+
+
+def test_an_authorizer_without_jwt_issuer_verifies_the_user_pool_s_tokens() -> None:
+    functions = [{"name": "api", "event": "apigw-http"}, {"name": "gate", "event": "authorizer"}]
+    answers = {**DEFAULT_ANSWERS, "functions": functions, "example_crud": False, "api_auth": "lambda"}
+    result = plan.build_plan(answers)
+    assert dict(result["functions"][1]["cdk"]) == {"issuer": "user-pool"}
+    assert result["user_pool"] is True and result["jwt"] == {}
+    # A jwt_issuer where nothing asks for it (no jwt function, no authorizer) is ignored.
+    ignored = plan.build_plan({**DEFAULT_ANSWERS, "jwt_issuer": "https://x.example.com/", "jwt_audience": "a"})
+    assert ignored["jwt"] == {}
+
+
+@pytest.mark.parametrize(
+    ("functions", "api_auth", "asked"),
+    [
+        ([{"name": "api", "event": "apigw-rest"}], "cognito", (True, False)),
+        ([{"name": "h", "event": "apigw-http"}], "jwt", (True, True)),
+        ([{"name": "h", "event": "apigw-http", "auth": "jwt"}], "cognito", (True, True)),
+        ([{"name": "gate", "event": "authorizer"}], "cognito", (False, True)),
+        ([{"name": "url", "event": "function-url"}], "cognito", (False, False)),
+        ("[{name: api}]", "cognito", (False, False)),
+    ],
+)
+def test_auth_questions_are_asked_where_they_apply(functions: object, api_auth: str, asked: tuple[bool, bool]) -> None:
+    assert (plan.uses_api_auth(functions), plan.needs_jwt_issuer(functions, api_auth)) == asked
+
+
+@pytest.mark.parametrize("key", [key for key, kind in CATALOGUE.items() if kind.auth_modes])
+def test_every_auth_of_a_kind_has_its_sample_fragment(key: str) -> None:
+    """The sample events of a kind with callers carry what each of its auth modes passes on."""
+    for mode in CATALOGUE[key].auth_modes:
+        assert (ROOT / "kinds" / key / "auth" / f"{mode}.json.jinja").is_file(), f"kinds/{key}/auth/{mode}.json.jinja"
+    assert sorted(p.stem.removesuffix(".json") for p in (ROOT / "kinds" / key / "auth").iterdir()) == sorted(
+        CATALOGUE[key].auth_modes
+    )
+
+
+def test_auth_questions_list_the_catalogue_s_modes() -> None:
+    """One list of auth modes: the catalogue's, api_auth's choices and the CDK app's API_AUTHS."""
+    assert sorted(COPIER["api_auth"]["choices"].values()) == sorted(events_module.AUTH_MODES)
+    cdk = re.search(r"export const API_AUTHS = \[([^\]]*)\] as const;", (INFRA / "lib/config-types.ts").read_text())
+    assert cdk is not None
+    assert sorted(re.findall(r"'([a-z]+)'", cdk.group(1))) == sorted(events_module.AUTH_MODES)
+    api_modes = {mode for kind in CATALOGUE.values() if kind.auth_answer == "api_auth" for mode in kind.auth_modes}
+    assert api_modes == set(events_module.AUTH_MODES)

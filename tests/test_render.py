@@ -9,6 +9,7 @@ import json
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,15 @@ BAD_ANSWERS = [
     ("alb_hosted_zone_id", "example.com", "ID of the Route 53 public hosted zone"),
     ("api_rate_limit", 0, "1 to 10000 requests per second"),
     ("api_burst_limit", 5001, "1 to 5000 requests"),
+    ("api_auth", "oauth", "Invalid choice"),
+    ("api_auth", "jwt", "REST APIs have no JWT authorizer"),
+    ("api_auth", "lambda", "add one to functions, e.g. {name: authorizer, event: authorizer}"),
+    ("functions", [{"name": "api", "event": "apigw-rest", "auth": "jwt"}], "REST APIs have no JWT authorizer"),
+    ("functions", [{"name": "lb", "event": "alb", "auth": "iam"}], "authenticate-oidc"),
+    ("functions", [{"name": "u", "event": "function-url", "auth": "cognito"}], "must be one of iam, none"),
+    ("jwt_issuer", "", "functions h with auth jwt need the issuer"),
+    ("jwt_issuer", "http://issuer.example.com", "https URL"),
+    ("jwt_audience", "my audience", "no spaces or quotes"),
 ]
 
 # Questions asked only with some other answer, and that answer.
@@ -183,6 +193,12 @@ ASKED_WITH: dict[str, dict[str, Any]] = {
     "alarm_notify": {"alarms": True},
     "alb_certificate": {"functions": [{"name": "alb", "event": "alb"}]},
     "alb_hosted_zone_id": {"functions": [{"name": "alb", "event": "alb"}], "alb_certificate": "api.example.com"},
+    "jwt_issuer": {"functions": [{"name": "h", "event": "apigw-http", "auth": "jwt"}]},
+    "jwt_audience": {
+        "functions": [{"name": "h", "event": "apigw-http"}],
+        "api_auth": "jwt",
+        "jwt_issuer": "https://x.example.com/",
+    },
 }
 
 
@@ -235,6 +251,9 @@ SAMPLE_SHAPES: dict[str, Any] = {
     ),
     "schedule": lambda e: e["detail-type"] == "Scheduled Event" and e["source"] == "aws.events",
     "direct": lambda e: isinstance(e, dict) and e,
+    "authorizer": lambda e: (
+        e["type"] in ("REQUEST", "TOKEN") and (e.get("methodArn") or (e["version"] == "2.0" and e["routeArn"]))
+    ),
 }
 
 
@@ -267,6 +286,10 @@ def test_each_kind_alone_renders(copie: Any, key: str) -> None:
     assert f"kind: '{key}'," in config
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert ("function_url_auth" in answers) == (key == "function-url")
+    # Each auth question is asked, and saved, only where it applies.
+    assert ("api_auth" in answers) == (kind.auth_answer == "api_auth")
+    assert ("jwt_issuer" in answers) == kind.authorizer
+    assert "jwt_audience" not in answers, "asked only with an issuer"
 
 
 def test_every_kind_in_one_project_renders(copie: Any) -> None:
@@ -562,3 +585,95 @@ def test_the_readme_says_what_the_front_doors_accept(copie: Any) -> None:
     assert "WAF cannot protect an HTTP API or a function URL" in https
 
     assert front_door_section(render(copie, **alone("sqs"))) == ""
+
+
+def test_the_default_api_is_behind_the_stack_s_user_pool(default_render: Path) -> None:
+    """The users example holds names and email addresses: by default every route is behind a
+    Cognito user pool the stack creates, make dev asks for a token, and the samples carry a user."""
+    answers = yaml.safe_load((default_render / ".copier-answers.yml").read_text())
+    assert answers["api_auth"] == "cognito"
+    config = (default_render / "infrastructure/lib/service-config.ts").read_text()
+    assert "      auth: 'cognito',\n" in config
+    assert "  userPool: { selfSignUp: false, mfa: 'required', threatProtection: true },\n" in config
+    assert 'auth:    "cognito",' in (default_render / "tools/localrun/functions.go").read_text()
+    for route in USERS_ROUTES:
+        event = json.loads((default_render / "events/api" / route.sample).read_text())
+        assert event["requestContext"]["authorizer"]["claims"]["sub"], route.sample
+    readme = (default_render / "README.md").read_text()
+    assert "| `api` | cognito | users of the stack's Cognito user pool" in readme
+    assert "| `make token [CLAIMS='{...}']` |" in readme
+
+
+# Each auth of an API function: what its service-config.ts entry and its samples' request context
+# hold. REST APIs carry an IAM caller in the identity, HTTP APIs and function URLs in the authorizer.
+AUTH_RENDERS = [
+    ("apigw-rest", "cognito", lambda rc: rc["authorizer"]["claims"]["email"] == "ada@example.com"),
+    ("apigw-rest", "iam", lambda rc: rc["identity"]["userArn"].startswith("arn:aws:sts::") and "authorizer" not in rc),
+    ("apigw-rest", "lambda", lambda rc: rc["authorizer"]["principalId"] and "claims" not in rc["authorizer"]),
+    ("apigw-rest", "none", lambda rc: "authorizer" not in rc and "userArn" not in rc["identity"]),
+    ("apigw-http", "cognito", lambda rc: rc["authorizer"]["jwt"]["claims"]["token_use"] == "id"),
+    ("apigw-http", "jwt", lambda rc: rc["authorizer"]["jwt"]["claims"]["iss"] == "https://example.eu.auth0.com/"),
+    ("apigw-http", "iam", lambda rc: rc["authorizer"]["iam"]["userArn"]),
+    ("apigw-http", "lambda", lambda rc: rc["authorizer"]["lambda"]["principalId"]),
+    ("apigw-http", "none", lambda rc: "authorizer" not in rc),
+    ("function-url", "iam", lambda rc: rc["authorizer"]["iam"]["userArn"]),
+    ("function-url", "none", lambda rc: "authorizer" not in rc),
+]
+
+
+@pytest.mark.parametrize(("kind", "auth", "context_holds"), AUTH_RENDERS, ids=lambda x: x if isinstance(x, str) else "")
+def test_each_auth_renders_its_config_and_samples(copie: Any, kind: str, auth: str, context_holds: Any) -> None:
+    functions = [{"name": "fn", "event": kind, "auth": auth}, {"name": "authorizer", "event": "authorizer"}]
+    project = render(
+        copie, functions=functions, aws_services=[], example_crud=False,
+        jwt_issuer="https://example.eu.auth0.com/", jwt_audience="https://api.example.com",
+    )  # fmt: skip
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    if kind == "function-url":
+        assert f"authType: '{'AWS_IAM' if auth == 'iam' else 'NONE'}'," in config
+    else:
+        assert f"      auth: '{auth}',\n" in config
+        assert ("authorizer: 'authorizer'," in config) == (auth == "lambda")
+    for sample in (project / "events/fn").iterdir():
+        assert context_holds(json.loads(sample.read_text())["requestContext"]), sample.name
+    functions_go = (project / "tools/localrun/functions.go").read_text()
+    assert f'auth:    "{auth}",' in functions_go
+
+
+def test_the_authorizer_verifies_the_pool_s_tokens_or_the_issuer_s(copie: Any) -> None:
+    functions = [{"name": "api", "event": "apigw-http"}, {"name": "gate", "event": "authorizer"}]
+    project = render(copie, functions=functions, aws_services=[], example_crud=False)
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert (answers["api_auth"], answers["jwt_issuer"]) == ("lambda", ""), "an authorizer's defaults"
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    assert "issuer: 'user-pool'," in config and "userPool: {" in config and "jwt:" not in config
+    assert "authorizer: 'gate'," in config
+    assert "services: []," in config, "an authorizer reads no data unless its entry says so"
+
+    project = render(
+        copie, functions=functions, aws_services=[], example_crud=False,
+        jwt_issuer="https://example.eu.auth0.com/", jwt_audience="https://api.example.com",
+    )  # fmt: skip
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    assert "issuer: 'jwt'," in config and "userPool:" not in config
+    assert "jwt: { issuer: 'https://example.eu.auth0.com/', audience: ['https://api.example.com'] }," in config
+
+
+def test_generation_warns_about_public_functions_that_reach_data(tmp_path: Path) -> None:
+    """The message after copy names each function that is public (auth none) and reaches an AWS
+    service, and only those."""
+    functions = [
+        {"name": "api", "event": "apigw-rest", "auth": "none"},
+        {"name": "hello", "event": "apigw-http", "auth": "none", "services": []},
+        {"name": "admin", "event": "apigw-http", "auth": "iam"},
+        {"name": "url", "event": "function-url", "auth": "none", "services": ["dynamodb"]},
+    ]
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("copier")), "copy", "--trust", "--defaults", "--vcs-ref", "HEAD",
+         "-d", "run_go_tasks=false", "-d", f"functions={json.dumps(functions)}", str(ROOT), str(tmp_path / "svc")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    warned = re.findall(r"^WARNING: function (\S+) is public \(auth none\) and reaches ([\w, ]+):", done.stderr, re.M)
+    assert warned == [("api", "dynamodb"), ("url", "dynamodb")]
+    assert "function_url_auth" in done.stderr.split("WARNING: function url")[1]

@@ -168,13 +168,24 @@ def test_invoke_reports_a_function_error_first(
     assert re.fullmatch(r"worker: [A-Za-z.*]+: .*unknownField.*", first), done.stderr
 
 
-def http(method: str, url: str, body: bytes | None = None) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": "application/json"})
+def http(method: str, url: str, body: bytes | None = None, token: str = "") -> tuple[int, dict[str, Any]]:
+    """One JSON request, with `Authorization: Bearer <token>` when a token is given."""
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
+
+
+def make_token(project: Path, env: dict[str, str], claims: str = "") -> str:
+    """`make token [CLAIMS=...]`, as the README says to run it: a token make dev accepts."""
+    done = make(project, env, "-s", "token", *([f"CLAIMS={claims}"] if claims else []))
+    assert done.returncode == 0, done.stderr
+    token = done.stdout.strip()
+    assert token.count(".") == 2, token
+    return token
 
 
 @contextlib.contextmanager
@@ -204,17 +215,27 @@ def dev_server(
 
 
 def test_dev_serves_the_users_api(default_project: Path, aws_env: dict[str, str], tmp_path: Path) -> None:
+    """The users API is behind the user pool (auth cognito): make dev answers 401 as API Gateway
+    does without a token of make token's, and serves the API with one."""
+    token = make_token(default_project, aws_env)
     with dev_server(default_project, aws_env, tmp_path / "dev.log") as port:
         base = f"http://127.0.0.1:{port}"
-        status, created = http("POST", f"{base}/users", b'{"email":"grace@example.com","name":"Grace Hopper"}')
+        assert http("GET", f"{base}/users") == (401, {"message": "Unauthorized"})
+        forged = token[: token.rindex(".") + 1] + "AAAA" + token[token.rindex(".") + 5 :]
+        assert http("GET", f"{base}/users", token=forged) == (401, {"message": "Unauthorized"})
+        assert "api: 401 for GET /users: no token: send Authorization: Bearer $(make token)" in (
+            (tmp_path / "dev.log").read_text()
+        )
+        body = b'{"email":"grace@example.com","name":"Grace Hopper"}'
+        status, created = http("POST", f"{base}/users", body, token=token)
         assert status == 201, created
-        status, fetched = http("GET", f"{base}/users/{created['id']}")
+        status, fetched = http("GET", f"{base}/users/{created['id']}", token=token)
         assert (status, fetched) == (200, created)
-        status, found = http("GET", f"{base}/users?email=grace@example.com")
+        status, found = http("GET", f"{base}/users?email=grace@example.com", token=token)
         assert status == 200 and [u["id"] for u in found["items"]] == [created["id"]]
-        status, error = http("POST", f"{base}/users", b"{not json")
+        status, error = http("POST", f"{base}/users", b"{not json", token=token)
         assert status == 400 and error["error"]
-        status, _ = http("GET", f"{base}/nowhere")
+        status, _ = http("GET", f"{base}/nowhere", token=token)
         assert status == 404
 
 
@@ -222,20 +243,45 @@ def test_dev_serves_every_http_kind(every_kind_project: Path, aws_env: dict[str,
     """`make dev` puts each HTTP function on its own port, in the order of the functions answer,
     and translates requests into that function's kind of event and its response back."""
     http_functions = [fn for fn in EVERY_KIND if CATALOGUE[fn["event"]].http]
+    token = make_token(every_kind_project, aws_env)
     with dev_server(every_kind_project, aws_env, tmp_path / "dev.log", functions=len(http_functions)) as first_port:
         for offset, fn in enumerate(http_functions):
             base = f"http://127.0.0.1:{first_port + offset}"
             where = f"{fn['name']} ({fn['event']})"
             if fn["name"] == "api":  # the users example
-                status, listed = http("GET", f"{base}/users")
+                status, listed = http("GET", f"{base}/users", token=token)
                 assert status == 200 and "items" in listed, where
                 continue
-            status, greeting = http("POST", f"{base}/hello", b'{"name":"Gopher"}')
+            status, greeting = http("POST", f"{base}/hello", b'{"name":"Gopher"}', token=token)
             assert (status, greeting) == (200, {"message": "Hello, Gopher!"}), where
-            status, error = http("POST", f"{base}/hello", b'{"name":')
+            status, error = http("POST", f"{base}/hello", b'{"name":', token=token)
             assert status == 400 and error["error"], where
-            status, _ = http("DELETE", f"{base}/hello")
+            status, _ = http("DELETE", f"{base}/hello", token=token)
             assert status == 405, where
+
+
+def test_dev_asks_the_authorizer_function(every_kind_project: Path, aws_env: dict[str, str], tmp_path: Path) -> None:
+    """Behind auth lambda (the every-kind project's default: it has an authorizer function), make
+    dev runs the authorizer function and asks it first: a REST API answers 401 to a token it
+    refuses, an HTTP API 403 (a simple response), both 401 without the Authorization header; with
+    make token's token, the request passes and the authorizer's context reaches the function."""
+    http_functions = [fn for fn in EVERY_KIND if CATALOGUE[fn["event"]].http]
+    ports = {fn["name"]: offset for offset, fn in enumerate(http_functions)}
+    token = make_token(every_kind_project, aws_env, '{"sub":"ada","email":"ada@example.com"}')
+    log_file = tmp_path / "dev.log"
+    with dev_server(every_kind_project, aws_env, log_file, functions=len(http_functions)) as first_port:
+        rest = f"http://127.0.0.1:{first_port + ports['api']}/users"
+        v2 = f"http://127.0.0.1:{first_port + ports['http-api']}/hello"
+        assert http("GET", rest)[0] == http("GET", v2)[0] == 401
+        assert http("GET", rest, token="forged.token.value")[0] == 401
+        assert http("GET", v2, token="forged.token.value")[0] == 403
+        assert http("GET", rest, token=token)[0] == 200
+        assert http("GET", v2, token=token) == (200, {"message": "Hello, world!"})
+    log = log_file.read_text()
+    assert "api: http://127.0.0.1:" in log and "auth lambda: authorizer decides" in log
+    assert "url: http://127.0.0.1:" in log and "auth iam: not enforced locally" in log
+    refused = logged(log_file, "request refused: token not accepted")
+    assert len(refused) == 2 and "invalid token" in refused[0]["reason"], log[-4000:]
 
 
 def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: str) -> None:
@@ -272,6 +318,10 @@ def test_invoke_runs_every_kinds_sample_event(every_kind_project: Path, aws_env:
         where = f"{fn['name']} ({kind.key}) with {sample}: {response!r}"
         if kind.http:
             assert 200 <= response["statusCode"] < 300, where
+        elif kind.authorizer:  # its sample token is localrun's, whose issuer make invoke gives it
+            assert response.get("isAuthorized") is True or response["policyDocument"]["Statement"][0]["Effect"] == (
+                "Allow"
+            ), where
         elif kind.batch:
             assert set(response) == {"batchItemFailures"} and not response["batchItemFailures"], where
         elif kind.go_input:
@@ -371,8 +421,9 @@ def test_readme_local_run_works_as_written(default_project: Path, tmp_path: Path
     try:
         wait_for_port(3000, dev, timeout=900)
         # As a user waits for "serving": the first request only once the function answers.
+        token = make_token(default_project, env)
         deadline = time.monotonic() + 120
-        while http("GET", "http://127.0.0.1:3000/users")[0] != 200:
+        while http("GET", "http://127.0.0.1:3000/users", token=token)[0] != 200:
             assert time.monotonic() < deadline, (tmp_path / "dev.log").read_text()
             time.sleep(0.5)
         outputs = []
@@ -433,7 +484,13 @@ def test_debug_runs_the_function_under_delve(default_project: Path, aws_env: dic
 
 def test_dev_rebuilds_and_restarts_on_save(copie: Any, tmp_path: Path) -> None:
     """Edit a handler while `make dev` runs: it says so on stderr and serves the new code."""
-    project = generate(copie, functions=[{"name": "hello", "event": "apigw-http"}], aws_services=[], example_crud=False)
+    project = generate(
+        copie,
+        functions=[{"name": "hello", "event": "apigw-http"}],
+        aws_services=[],
+        example_crud=False,
+        api_auth="none",
+    )
     log_file = tmp_path / "dev.log"
     with dev_server(project, moto_env("http://127.0.0.1:9"), log_file) as port:
         url = f"http://127.0.0.1:{port}/hello"
@@ -473,12 +530,13 @@ def test_the_event_driven_preset_runs_as_one_system(event_driven_project: Path, 
     log_file = tmp_path / "dev.log"
     env = clean_env()
     local_aws = ("AWS=local", f"LOCAL_AWS_PORT={aws_port}")
+    token = make_token(event_driven_project, env)  # the API is behind the user pool (auth cognito)
     with dev_server(event_driven_project, env, log_file, *local_aws, timeout=900) as port:
         base = f"http://127.0.0.1:{port}"
-        wait_until(lambda: http("GET", f"{base}/users")[0] == 200, log_file, timeout=120)
-        status, user = http("POST", f"{base}/users", b'{"email":"ada@example.com","name":"Ada"}')
+        wait_until(lambda: http("GET", f"{base}/users", token=token)[0] == 200, log_file, timeout=120)
+        status, user = http("POST", f"{base}/users", b'{"email":"ada@example.com","name":"Ada"}', token=token)
         assert status == 201, user
-        assert http("DELETE", f"{base}/users/{user['id']}")[0] == 204
+        assert http("DELETE", f"{base}/users/{user['id']}", token=token)[0] == 204
 
         def processed() -> list[str]:
             events = [r for r in logged(log_file, "user event processed") if r.get("userId") == user["id"]]
@@ -579,7 +637,9 @@ def test_dev_carries_repeated_values_cookies_and_binary_bodies(copie: Any, tmp_p
     bytes; behind an ALB target group without multi-value headers (the stack's), only a repeated
     parameter's last value and one cookie pass, as in AWS."""
     functions = [function(kind) for kind in HTTP_KINDS]
-    project = generate(copie, functions=functions, aws_services=[], example_crud=False, **ALB_CERTIFICATE_ANSWERS)
+    project = generate(
+        copie, functions=functions, aws_services=[], example_crud=False, api_auth="none", **ALB_CERTIFICATE_ANSWERS
+    )
     add_echo_route(project)
     binary = b"\x89PNG\r\n\x1a\n\x00\xff"
     with dev_server(

@@ -225,6 +225,11 @@ def test_a_project_of_a_real_release_updates_with_the_user_s_work(
     role = "account" if logging_on else "none"
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["apigw_cloudwatch_role"] == role
     assert f"  apiGatewayCloudWatchRole: '{role}',\n" in config
+    # ...nor puts a deployed API behind a sign-in its callers cannot pass: the APIs stay public.
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["api_auth"] == "none"
+    apis = [f["name"] for f in saved if f["event"] in ("apigw-rest", "apigw-http")]
+    assert apis and config.count("auth: 'none',") == len(apis), config
+    assert "userPool:" not in config
     commit_all(project, f"update to {tree_version()}")
 
     npm_ci(project)

@@ -378,3 +378,104 @@ def test_api_throttle_limits(validator: Any, good: list[object], bad: list[objec
         assert validator(answer) == "", answer
     for answer in bad:
         assert rule in validator(answer), answer
+
+
+REST = {"name": "api", "event": "apigw-rest"}
+HTTP = {"name": "http-api", "event": "apigw-http"}
+GATE = {"name": "gate", "event": "authorizer"}
+
+
+@pytest.mark.parametrize(
+    "functions",
+    [
+        [{**REST, "name": f"r-{auth}", "auth": auth} for auth in ("cognito", "iam", "none")],
+        [{**HTTP, "name": f"h-{auth}", "auth": auth} for auth in ("cognito", "iam", "jwt", "none")],
+        [{**REST, "auth": "lambda"}, {**HTTP, "auth": "lambda", "authorizer": "gate"}, GATE],
+        [{"name": "u", "event": "function-url", "auth": "none"}, {"name": "v", "event": "function-url", "auth": "iam"}],
+    ],
+    ids=["rest", "http", "lambda", "function-url"],
+)
+def test_functions_accepts_each_kinds_auth(functions: list[dict[str, str]]) -> None:
+    assert v.functions_error(functions, ["dynamodb"]) == ""
+
+
+@pytest.mark.parametrize(
+    ("functions", "rule"),
+    [
+        ([{**REST, "auth": "jwt"}], "functions[0].auth must be one of cognito, iam, lambda, none for apigw-rest"),
+        ([{**REST, "auth": "jwt"}], "REST APIs have no JWT authorizer"),
+        ([{**HTTP, "auth": "oauth"}], "functions[0].auth must be one of cognito, iam, jwt, lambda, none"),
+        ([{"name": "u", "event": "function-url", "auth": "cognito"}], "must be one of iam, none for function-url"),
+        ([{"name": "lb", "event": "alb", "auth": "iam"}], "authenticate-oidc or authenticate-cognito actions"),
+        ([{"name": "w", "event": "sqs", "auth": "iam"}], "functions[0].auth applies only to apigw-rest, apigw-http"),
+        ([GATE, {**GATE, "name": "g2", "auth": "none"}], "it is the authorization of the functions with auth lambda"),
+        ([{**HTTP, "auth": "lambda"}], "functions[0].auth lambda is decided by the project's authorizer function"),
+        (
+            [{**HTTP, "authorizer": "gate"}, GATE],
+            "functions[0].authorizer names the authorizer function of auth lambda",
+        ),
+        (
+            [{**HTTP, "auth": "lambda", "authorizer": "api"}, GATE],
+            "must name an authorizer function of functions (gate)",
+        ),
+    ],
+)
+def test_functions_rejects_auth_that_cannot_work(functions: object, rule: str) -> None:
+    assert rule in v.functions_error(functions, [])
+
+
+def test_api_auth() -> None:
+    assert v.api_auth_error("cognito", [REST, HTTP]) == ""
+    assert v.api_auth_error("jwt", [{**REST, "auth": "iam"}, HTTP]) == "", "only HTTP APIs take the default"
+    assert v.api_auth_error("lambda", [REST, GATE]) == ""
+    assert v.api_auth_error("lambda", [{**REST, "auth": "none"}]) == "", "no function takes the default"
+    rest_jwt = v.api_auth_error("jwt", [REST, HTTP])
+    assert rest_jwt.startswith("jwt does not apply to api: REST APIs have no JWT authorizer")
+    assert "add one to functions, e.g. {name: authorizer, event: authorizer}" in v.api_auth_error("lambda", [REST])
+    assert "choose one of cognito, iam, jwt, lambda, none" in v.api_auth_error("basic", [REST])
+
+
+@pytest.mark.parametrize(
+    "issuer",
+    [
+        "https://example.eu.auth0.com/",
+        "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+        "https://login.microsoftonline.com/1f6e2a3b-0000-4000-8000-000000000000/v2.0",
+        "https://idp.example.com:8443/realms/main",
+    ],
+)
+def test_jwt_issuer_accepts(issuer: str) -> None:
+    assert v.jwt_issuer_error(issuer, [{**HTTP, "auth": "jwt"}], "cognito") == ""
+
+
+@pytest.mark.parametrize(
+    ("issuer", "rule"),
+    [
+        ("", "functions http-api with auth jwt need the issuer of their tokens"),
+        ("http://example.com", "https URL"),
+        ("https://example.com/?tenant=1", "without query or fragment"),
+        ("https://example.com/#x", "without query or fragment"),
+        ("https://exa mple.com", "https URL"),
+        ("example.com", "https URL"),
+        (42, "https URL"),
+    ],
+)
+def test_jwt_issuer_rejects(issuer: object, rule: str) -> None:
+    message = v.jwt_issuer_error(issuer, [{**HTTP, "auth": "jwt"}], "cognito")
+    assert rule in message
+    assert "(e.g. https://" in message
+
+
+def test_jwt_issuer_may_stay_empty_for_an_authorizer_alone() -> None:
+    """An authorizer function without an issuer verifies the stack's user pool's tokens; api_auth
+    jwt makes the HTTP functions need one."""
+    assert v.jwt_issuer_error("", [HTTP, GATE], "lambda") == ""
+    assert "functions http-api with auth jwt" in v.jwt_issuer_error("", [HTTP, GATE], "jwt")
+
+
+def test_jwt_audience() -> None:
+    assert v.jwt_audience_error("", "") == "", "no issuer: not asked"
+    for good in ("4a5b6c7d8e9f0a1b2c3d4e5f6a", "https://api.example.com", "api://orders"):
+        assert v.jwt_audience_error(good, "https://x.example.com/") == ""
+    for bad in ("", "two words", 'quote"d', "x" * 257, None):
+        assert "no spaces or quotes" in v.jwt_audience_error(bad, "https://x.example.com/"), bad

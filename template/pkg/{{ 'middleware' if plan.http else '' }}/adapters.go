@@ -38,6 +38,7 @@ func APIGatewayProxy(h Handler) func(context.Context, events.APIGatewayProxyRequ
 			MultiValueHeaders: multiHeaders,
 			Body:              in.Body,
 			IsBase64Encoded:   in.IsBase64Encoded,
+			Caller:            restCaller(in.RequestContext),
 		})
 		return events.APIGatewayProxyResponse{
 			StatusCode:        resp.StatusCode,
@@ -68,6 +69,7 @@ func APIGatewayV2HTTP(h Handler) func(context.Context, events.APIGatewayV2HTTPRe
 			Headers:         withCookies(lowerKeys(in.Headers), in.Cookies),
 			Body:            in.Body,
 			IsBase64Encoded: in.IsBase64Encoded,
+			Caller:          httpCaller(in.RequestContext.Authorizer),
 		})
 		headers, cookies := oneValuePerHeader(resp)
 		return events.APIGatewayV2HTTPResponse{
@@ -134,6 +136,7 @@ func LambdaFunctionURL(h Handler) func(context.Context, events.LambdaFunctionURL
 			Headers:         withCookies(lowerKeys(in.Headers), in.Cookies),
 			Body:            in.Body,
 			IsBase64Encoded: in.IsBase64Encoded,
+			Caller:          functionURLCaller(in.RequestContext.Authorizer),
 		})
 		headers, cookies := oneValuePerHeader(resp)
 		return events.LambdaFunctionURLResponse{

@@ -62,6 +62,9 @@ type Request struct {
 	MultiValueHeaders map[string][]string
 	Body              string
 	IsBase64Encoded   bool
+	// Caller is who made the request, as the API's authorizer (or a function
+	// URL's IAM auth) established it; the zero Caller without one.
+	Caller Caller
 }
 
 // QueryValues returns every value of the query parameter name, in the order
@@ -143,7 +146,8 @@ func Wrap(next Handler) Handler {
 // Logging logs one line per request with its method, route, status and
 // duration. The route is the template ("/users/{userId}"), so ids and query
 // strings, which may hold tokens, stay out of the logs; headers
-// (Authorization, cookies) and bodies (personal data) are never logged.
+// (Authorization, cookies), bodies and the caller's claims (personal data)
+// are never logged.
 func Logging(next Handler) Handler {
 	return func(ctx context.Context, req Request) (Response, error) {
 		start := time.Now()

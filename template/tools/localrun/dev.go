@@ -57,10 +57,17 @@ func serve(ctx context.Context, opts options, bootstrapDir string, firstPort int
 			s.run.stop()
 		}
 	}()
-	var servers []*http.Server
-	port := firstPort
+	// The functions that run: the HTTP ones, the authorizer functions they call, and with a
+	// local AWS every function. All are set up before the first request can come.
+	authorizers := map[string]bool{}
 	for _, fn := range functions {
-		if len(fn.routes) == 0 && aws == nil {
+		if len(fn.routes) > 0 && fn.auth == "lambda" {
+			authorizers[fn.authorizer] = true
+		}
+	}
+	runners := map[string]runner{}
+	for _, fn := range functions {
+		if len(fn.routes) == 0 && aws == nil && !authorizers[fn.name] {
 			continue // not an HTTP function: use make invoke, or AWS=local for its events
 		}
 		cfg, err := configure(fn, filepath.Join(bootstrapDir, fn.name, "bootstrap"), opts, aws)
@@ -69,28 +76,34 @@ func serve(ctx context.Context, opts options, bootstrapDir string, firstPort int
 		}
 		run := newRunner(mode, opts.rie, cfg, out)
 		functionsServed = append(functionsServed, served{fn: fn, bootstrap: cfg.bootstrap, run: run})
+		runners[fn.name] = run
 		api.runners[fn.name], api.runners[fn.cdkID] = run, run
+	}
+	// An invocation runs to its end even when the client goes away, as in Lambda; Ctrl-C (ctx)
+	// ends it.
+	invokeOf := func(run runner) func(context.Context, []byte) ([]byte, error) {
+		if run == nil {
+			return nil
+		}
+		return func(_ context.Context, event []byte) ([]byte, error) { return run.invoke(ctx, event) }
+	}
+	var servers []*http.Server
+	port := firstPort
+	for _, fn := range functions {
 		if len(fn.routes) == 0 {
-			continue // invoked by the local AWS only
+			continue // invoked by the local AWS or by an API's authorizer only
 		}
 		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-		invoke := func(_ context.Context, event []byte) ([]byte, error) {
-			// An invocation runs to its end even when the client goes away, as in Lambda;
-			// Ctrl-C (ctx) ends it.
-			return run.invoke(ctx, event)
-		}
-		srv := &http.Server{
-			Addr:              addr,
-			Handler:           &gateway{fn: fn, invoke: invoke, log: os.Stderr},
-			ReadHeaderTimeout: 10 * time.Second,
-		}
+		g := &gateway{fn: fn, invoke: invokeOf(runners[fn.name]), authorizer: invokeOf(runners[fn.authorizer]), log: os.Stderr}
+		srv := &http.Server{Addr: addr, Handler: g, ReadHeaderTimeout: 10 * time.Second}
 		listener, err := net.Listen("tcp", addr)
 		if err != nil {
 			return fmt.Errorf("function %s: %w (choose another DEV_PORT)", fn.name, err)
 		}
 		servers = append(servers, srv)
 		go func() { _ = srv.Serve(listener) }()
-		fmt.Fprintf(os.Stderr, "%s: http://%s  (%s)\n", fn.name, addr, fn.describeRoutes())
+		fmt.Fprintf(os.Stderr, "%s: http://%s  (%s)\n", fn.name, addr, strings.Join(slices.DeleteFunc(
+			[]string{fn.describeRoutes(), describeAuth(fn)}, func(s string) bool { return s == "" }), "; "))
 		port++
 	}
 	if len(servers) == 0 && aws == nil {
@@ -130,23 +143,24 @@ type frontEnd struct {
 	// lenient: payload 2.0 takes a response that is not a response object as the body of a 200;
 	// API Gateway REST and the ALB answer 502 instead.
 	lenient bool
-	// event builds the kind's Lambda event; rt and params are set when routes is.
-	event func(r *http.Request, rt *route, params map[string]string, body []byte) any
+	// event builds the kind's Lambda event; rt and params are set when routes is, auth when
+	// the function has an authorizer (its auth, played by gatewayauth.go).
+	event func(r *http.Request, rt *route, params map[string]string, body []byte, auth *authorization) any
 }
 
 // frontEnds holds everything make dev knows about each HTTP kind.
 var frontEnds = map[string]frontEnd{
-	"apigw-rest": {routes: true, event: func(r *http.Request, rt *route, params map[string]string, body []byte) any {
-		return restEvent(r, *rt, params, body)
+	"apigw-rest": {routes: true, event: func(r *http.Request, rt *route, params map[string]string, body []byte, auth *authorization) any {
+		return restEvent(r, *rt, params, body, auth)
 	}},
-	"apigw-http": {routes: true, lenient: true, event: func(r *http.Request, rt *route, params map[string]string, body []byte) any {
-		return httpAPIEvent(r, *rt, params, body)
+	"apigw-http": {routes: true, lenient: true, event: func(r *http.Request, rt *route, params map[string]string, body []byte, auth *authorization) any {
+		return httpAPIEvent(r, *rt, params, body, auth)
 	}},
-	"alb": {event: func(r *http.Request, _ *route, _ map[string]string, body []byte) any {
+	"alb": {event: func(r *http.Request, _ *route, _ map[string]string, body []byte, _ *authorization) any {
 		return albEvent(r, body)
 	}},
-	"function-url": {lenient: true, event: func(r *http.Request, _ *route, _ map[string]string, body []byte) any {
-		return functionURLEvent(r, body)
+	"function-url": {lenient: true, event: func(r *http.Request, _ *route, _ map[string]string, body []byte, auth *authorization) any {
+		return functionURLEvent(r, body, auth)
 	}},
 }
 
@@ -155,7 +169,9 @@ var frontEnds = map[string]frontEnd{
 type gateway struct {
 	fn     function
 	invoke func(ctx context.Context, event []byte) ([]byte, error) // the runner's, or a test's
-	log    io.Writer                                               // failed invocations, one line each
+	// authorizer invokes fn's authorizer function (auth lambda): its runner's, or a test's.
+	authorizer func(ctx context.Context, event []byte) ([]byte, error)
+	log        io.Writer // failed invocations and refused requests, one line each
 }
 
 func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -183,7 +199,15 @@ func (g *gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusRequestEntityTooLarge, "request body over Lambda's 6 MB payload limit")
 		return
 	}
-	payload, err := json.Marshal(front.event(r, rt, params, body))
+	auth, refused := g.authorize(r.Context(), r, rt, params)
+	if refused != nil {
+		if g.log != nil {
+			_, _ = fmt.Fprintf(g.log, "%s: %d for %s %s: %s\n", g.fn.name, refused.status, r.Method, r.URL.Path, refused.reason)
+		}
+		refused.write(w)
+		return
+	}
+	payload, err := json.Marshal(front.event(r, rt, params, body, auth))
 	if err != nil {
 		writeJSONError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -220,7 +244,7 @@ type httpResponse struct {
 
 // restEvent builds the API Gateway REST (v1 proxy) event for an HTTP request: every value of a
 // repeated query parameter or header in the multi-value fields, the last one in the others.
-func restEvent(r *http.Request, rt route, params map[string]string, body []byte) events.APIGatewayProxyRequest {
+func restEvent(r *http.Request, rt route, params map[string]string, body []byte, auth *authorization) events.APIGatewayProxyRequest {
 	query := r.URL.Query()
 	event := events.APIGatewayProxyRequest{
 		Resource:                        rt.path,
@@ -240,14 +264,18 @@ func restEvent(r *http.Request, rt route, params map[string]string, body []byte)
 			Protocol:         r.Proto,
 			RequestTimeEpoch: time.Now().UnixMilli(),
 			Identity:         events.APIGatewayRequestIdentity{SourceIP: sourceIP(r.RemoteAddr), UserAgent: r.UserAgent()},
+			Authorizer:       auth.restAuthorizer(),
 		},
+	}
+	if auth != nil && auth.iam {
+		event.RequestContext.Identity.UserArn, event.RequestContext.Identity.AccountID = auth.principal, "123456789012"
 	}
 	event.Body, event.IsBase64Encoded = eventBody(body)
 	return event
 }
 
 // httpAPIEvent builds the API Gateway HTTP API (payload 2.0) event for an HTTP request.
-func httpAPIEvent(r *http.Request, rt route, params map[string]string, body []byte) events.APIGatewayV2HTTPRequest {
+func httpAPIEvent(r *http.Request, rt route, params map[string]string, body []byte, auth *authorization) events.APIGatewayV2HTTPRequest {
 	headers, cookies := v2Headers(r)
 	routeKey := rt.method + " " + rt.path
 	event := events.APIGatewayV2HTTPRequest{
@@ -260,11 +288,12 @@ func httpAPIEvent(r *http.Request, rt route, params map[string]string, body []by
 		QueryStringParameters: joinedValues(r.URL.Query()),
 		PathParameters:        params,
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			RouteKey:  routeKey,
-			Stage:     "$default",
-			RequestID: rand.Text(),
-			TimeEpoch: time.Now().UnixMilli(),
-			HTTP:      v2HTTP(r),
+			RouteKey:   routeKey,
+			Stage:      "$default",
+			RequestID:  rand.Text(),
+			TimeEpoch:  time.Now().UnixMilli(),
+			HTTP:       v2HTTP(r),
+			Authorizer: auth.httpAuthorizer(),
 		},
 	}
 	event.Body, event.IsBase64Encoded = eventBody(body)
@@ -299,7 +328,7 @@ func albEvent(r *http.Request, body []byte) events.ALBTargetGroupRequest {
 }
 
 // functionURLEvent builds the function URL (payload 2.0, no routes) event for an HTTP request.
-func functionURLEvent(r *http.Request, body []byte) events.LambdaFunctionURLRequest {
+func functionURLEvent(r *http.Request, body []byte, auth *authorization) events.LambdaFunctionURLRequest {
 	headers, cookies := v2Headers(r)
 	event := events.LambdaFunctionURLRequest{
 		Version:               "2.0",
@@ -309,9 +338,10 @@ func functionURLEvent(r *http.Request, body []byte) events.LambdaFunctionURLRequ
 		Headers:               headers,
 		QueryStringParameters: joinedValues(r.URL.Query()),
 		RequestContext: events.LambdaFunctionURLRequestContext{
-			RequestID: rand.Text(),
-			TimeEpoch: time.Now().UnixMilli(),
-			HTTP:      events.LambdaFunctionURLRequestContextHTTPDescription(v2HTTP(r)),
+			RequestID:  rand.Text(),
+			TimeEpoch:  time.Now().UnixMilli(),
+			HTTP:       events.LambdaFunctionURLRequestContextHTTPDescription(v2HTTP(r)),
+			Authorizer: auth.functionURLAuthorizer(),
 		},
 	}
 	event.Body, event.IsBase64Encoded = eventBody(body)

@@ -3,6 +3,7 @@
 //
 //	make invoke FN=<function> [EVENT=<file>]   one invocation: prints the response and the REPORT line
 //	make dev [DEV_PORT=3000]                     serves the HTTP functions on 127.0.0.1
+//	make token [CLAIMS='{"email":"..."}']        prints a bearer token make dev accepts (auth.go)
 //
 // A function runs as Lambda runs it: its bootstrap (built for this machine) starts on the first
 // invocation, stays warm for the next ones, takes one at a time, gets the memory size, timeout
@@ -23,11 +24,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 const usage = `usage:
   localrun invoke -fn <name> -bootstrap <file> -event <file.json> [flags]
   localrun dev -bootstrap-dir <dir> [-port 3000] [-watch=false] [flags]
+  localrun token [-claims '{"email":"ada@example.com"}'] [-ttl 1h]
 
 flags of both:
   -runtime auto|rie|builtin  auto (the default): rie on Linux when -rie names the emulator, else builtin
@@ -71,6 +74,13 @@ func run(ctx context.Context, args []string) error {
 		return nil
 	}
 	switch args[0] {
+	case "token":
+		claims := flags.String("claims", "", "JSON object of claims on top of the default ones")
+		ttl := flags.Duration("ttl", time.Hour, "how long the token is valid")
+		if err := parse(); err != nil {
+			return err
+		}
+		return printToken(os.Stdout, *claims, *ttl)
 	case "invoke":
 		var a invokeArgs
 		flags.StringVar(&a.bootstrap, "bootstrap", "", "the function's bootstrap, built for this machine")

@@ -132,6 +132,10 @@ func configure(fn function, bootstrap string, opts options, aws *localAWS) (func
 			cfg.timeout = time.Duration(settings.Timeout) * time.Second
 		}
 	}
+	if fn.kind == "authorizer" {
+		// localrun's issuer, whose tokens make token mints, instead of the stack's (later wins).
+		cfg.env = append(cfg.env, authorizerEnv()...)
+	}
 	if opts.timeout > 0 {
 		cfg.timeout = time.Duration(opts.timeout) * time.Second
 	}

@@ -9,7 +9,8 @@ The Makefile runs it with the Python of the moto venv it installs (.tools/moto/b
 It reads the CloudFormation templates `make synth` writes, starts a moto server on 127.0.0.1 (or
 reuses the moto server already listening there), creates in it the data resources of the
 templates (tables, buckets, queues, topics and their SQS subscriptions, secrets, parameters,
-streams, event buses) under deterministic local names, and prints ONE line of JSON on stdout:
+streams, event buses, user pools and their app clients) under deterministic local names, and
+prints ONE line of JSON on stdout:
 
     {"endpoint": "http://127.0.0.1:4566", "region": "us-east-1",
      "functions": {"ApiFunction": {"env": {"TABLE_NAME": "my-service-tablecd117fa1"}, "memory": 1024, "timeout": 30}}}
@@ -492,6 +493,35 @@ def create_event_bus(aws: Aws, res: Resource) -> Created:
     return Created("event bus", name, name, {"Arn": arn, "Name": name})
 
 
+def create_user_pool(aws: Aws, res: Resource) -> Created:
+    """AWS::Cognito::UserPool, found by name or created with it alone: the users it holds are the
+    local AWS's, and the authorizer functions, which reference it, verify localrun's tokens
+    locally (make invoke and make dev give them localrun's issuer)."""
+    name = res.name("UserPoolName", 128)
+    cognito = aws.client("cognito-idp")
+    pools = cognito.get_paginator("list_user_pools").paginate(MaxResults=60)
+    found = [pool["Id"] for page in pools for pool in page["UserPools"] if pool["Name"] == name]
+    pool_id = found[0] if found else cognito.create_user_pool(PoolName=name)["UserPool"]["Id"]
+    provider = f"cognito-idp.{aws.region}.amazonaws.com/{pool_id}"
+    arn = f"arn:aws:cognito-idp:{aws.region}:{aws.account}:userpool/{pool_id}"
+    attrs = {"Arn": arn, "ProviderName": provider, "ProviderURL": f"https://{provider}"}
+    return Created("user pool", name, pool_id, attrs)
+
+
+def create_user_pool_client(aws: Aws, res: Resource) -> Created:
+    """AWS::Cognito::UserPoolClient of a user pool created here, found by name or created."""
+    pool_id = text(res.get("UserPoolId"))
+    name = res.name("ClientName", 128)
+    cognito = aws.client("cognito-idp")
+    clients = cognito.get_paginator("list_user_pool_clients").paginate(UserPoolId=pool_id, MaxResults=60)
+    found = [c["ClientId"] for page in clients for c in page["UserPoolClients"] if c["ClientName"] == name]
+    if found:
+        client_id = found[0]
+    else:
+        client_id = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName=name)["UserPoolClient"]["ClientId"]
+    return Created("user pool client", name, client_id, {"ClientId": client_id, "Name": name})
+
+
 # The resource types created locally; every other type (IAM, Lambda, API Gateway, logs, KMS...) is ignored.
 RESOURCE_TYPES: dict[str, Callable[[Aws, Resource], Created | None]] = {
     "AWS::DynamoDB::Table": create_table,
@@ -504,6 +534,8 @@ RESOURCE_TYPES: dict[str, Callable[[Aws, Resource], Created | None]] = {
     "AWS::SSM::Parameter": create_parameter,
     "AWS::Kinesis::Stream": create_stream,
     "AWS::Events::EventBus": create_event_bus,
+    "AWS::Cognito::UserPool": create_user_pool,
+    "AWS::Cognito::UserPoolClient": create_user_pool_client,
 }
 
 

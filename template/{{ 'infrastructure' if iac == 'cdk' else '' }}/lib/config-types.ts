@@ -73,10 +73,33 @@ export interface BaseFunctionConfig {
 }
 
 /**
+ * Who may call every route of an API (lib/auth.ts):
+ * - `cognito`: users of the stack's Cognito user pool (`ServiceConfig.userPool`),
+ *   with an ID token of its app client (an access token too, behind an HTTP API);
+ * - `iam`: IAM principals allowed `execute-api:Invoke`, whose requests are
+ *   signed (SigV4);
+ * - `jwt`: bearer JWTs of `ServiceConfig.jwt`'s issuer for its audience (HTTP
+ *   APIs only: REST APIs have no JWT authorizer);
+ * - `lambda`: the authorizer function named by `authorizer` decides;
+ * - `none`: anyone.
+ */
+export const API_AUTHS = ['cognito', 'iam', 'jwt', 'lambda', 'none'] as const;
+
+export type ApiAuth = (typeof API_AUTHS)[number];
+
+/** What a function behind an API may set about its callers. */
+export interface ApiAuthConfig<A extends ApiAuth = ApiAuth> {
+  /** Who may call its routes; absent: `none` (as before auth existed). */
+  auth?: A;
+  /** With `auth: 'lambda'`: the name of its `authorizer` function. */
+  authorizer?: string;
+}
+
+/**
  * A function behind its own API Gateway REST API (proxy integration, stage
  * `prod`). Output: `<Name>ApiUrl`.
  */
-export interface ApiGwRestFunctionConfig extends BaseFunctionConfig {
+export interface ApiGwRestFunctionConfig extends BaseFunctionConfig, ApiAuthConfig<Exclude<ApiAuth, 'jwt'>> {
   kind: 'apigw-rest';
   routes: Route[];
 }
@@ -85,7 +108,7 @@ export interface ApiGwRestFunctionConfig extends BaseFunctionConfig {
  * A function behind its own API Gateway HTTP API (payload format 2.0, stage
  * `$default`, access logs in a log group of its own). Output: `<Name>ApiUrl`.
  */
-export interface ApiGwHttpFunctionConfig extends BaseFunctionConfig {
+export interface ApiGwHttpFunctionConfig extends BaseFunctionConfig, ApiAuthConfig {
   kind: 'apigw-http';
   routes: Route[];
 }
@@ -278,6 +301,19 @@ export interface DirectFunctionConfig extends BaseFunctionConfig {
   kind: 'direct';
 }
 
+/**
+ * A Lambda authorizer of the APIs whose functions have `auth: 'lambda'` and
+ * name it: the REST APIs call it as a REQUEST authorizer, the HTTP APIs with
+ * simple responses, both with the Authorization header as identity source and
+ * a 5-minute cache. It verifies bearer JWTs (environment JWT_ISSUER,
+ * JWT_AUDIENCE) of `issuer`: `user-pool`, the stack's user pool (its app
+ * client is the audience); `jwt`, `ServiceConfig.jwt`'s issuer.
+ */
+export interface AuthorizerFunctionConfig extends BaseFunctionConfig {
+  kind: 'authorizer';
+  issuer: 'user-pool' | 'jwt';
+}
+
 /** Union of all function kinds; discriminated by `kind`. */
 export type FunctionConfig =
   | ApiGwRestFunctionConfig
@@ -291,7 +327,8 @@ export type FunctionConfig =
   | EventBridgeFunctionConfig
   | KinesisFunctionConfig
   | ScheduleFunctionConfig
-  | DirectFunctionConfig;
+  | DirectFunctionConfig
+  | AuthorizerFunctionConfig;
 
 export type FunctionKind = FunctionConfig['kind'];
 
@@ -347,6 +384,34 @@ export interface ApiThrottle {
 export interface WafConfig {
   /** Requests one client IP may send in any 5 minutes before WAF blocks it (10-2000000000). */
   ipRateLimit: number;
+}
+
+/**
+ * The stack's Cognito user pool (lib/auth.ts), created when a function has
+ * `auth: 'cognito'` or an authorizer verifies its tokens: sign-in with an
+ * email address, a 12-character password policy, no self sign-up, and an app
+ * client without a secret (a public client: SRP sign-in, and the
+ * admin-initiated sign-in of trusted tools). Outputs: `UserPoolId`, `UserPoolClientId`.
+ */
+export interface UserPoolConfig {
+  /** Users may sign themselves up; default false: an administrator creates them. */
+  selfSignUp?: boolean;
+  /** `required` (the default): every user signs in with a TOTP authenticator too; `optional`: those who set one up. */
+  mfa?: 'required' | 'optional';
+  /**
+   * Cognito's threat protection, enforced (compromised credentials, risky
+   * sign-ins): the default, on the Plus feature plan, billed per monthly
+   * active user. false: the Essentials plan, without it.
+   */
+  threatProtection?: boolean;
+}
+
+/** The issuer of the bearer JWTs of `auth: 'jwt'` and of authorizers with issuer `jwt`. */
+export interface JwtIssuerConfig {
+  /** https URL, exactly the tokens' `iss` claim. */
+  issuer: string;
+  /** Accepted `aud` (or an access token's `client_id`) values; at least one. */
+  audience: string[];
 }
 
 /** The single-table design: PK/SK plus GSI1 (GSI1PK/GSI1SK), all strings. */
@@ -442,5 +507,9 @@ export interface ServiceConfig {
   services: ServiceKey[];
   /** Options of the DynamoDB table; only with `dynamodb` in `services` (defaults when absent). */
   table?: TableConfig;
+  /** Options of the stack's Cognito user pool, when it has one (defaults when absent). */
+  userPool?: UserPoolConfig;
+  /** The issuer of `auth: 'jwt'`, and of authorizers with issuer `jwt`. */
+  jwt?: JwtIssuerConfig;
   functions: FunctionConfig[];
 }

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ServiceAlarms } from './alarms';
+import { type AuthResources, checkAuth, createAuthResources } from './auth';
 import { skipCheckov } from './checks';
 import { type FunctionConfig, SERVICE_KEYS, type ServiceConfig } from './config-types';
 import { type GoSource, newGoLambda } from './go-lambda';
@@ -44,6 +45,8 @@ export class ServiceStack extends Stack {
   readonly resources: ServiceResources;
   /** The DynamoDB table, with `dynamodb` in `config.services`. */
   readonly table?: dynamodb.TableV2;
+  /** The user pool and its app client, when a function needs them (lib/auth.ts). */
+  readonly auth: AuthResources;
   readonly functions: ReadonlyMap<string, lambda.Function>;
   /** Present when `config.alarms` is on. */
   readonly alarms?: ServiceAlarms;
@@ -61,6 +64,7 @@ export class ServiceStack extends Stack {
 
     this.resources = createServiceResources(this, config);
     this.table = this.resources.table;
+    this.auth = createAuthResources(this, config);
 
     if (config.alarms) {
       this.alarms = new ServiceAlarms(this, config);
@@ -69,13 +73,18 @@ export class ServiceStack extends Stack {
       this.waf = new ServiceWebAcl(this, config.waf, config.projectName);
     }
 
+    // Every function first, then their triggers: an API's authorizer may come later in the list.
     const functions = new Map<string, lambda.Function>();
     for (const fnConfig of config.functions) {
       const fn = this.createFunction(config, fnConfig, { bundling: config.bundling, assetRoot, projectRoot });
       functions.set(fnConfig.name, fn);
       this.alarms?.forFunction(fnConfig.name, fn);
+    }
+    for (const fnConfig of config.functions) {
+      const fn = functions.get(fnConfig.name) as lambda.Function;
       wireFunction({
         stack: this, service: config, config: fnConfig, fn, resources: this.resources, alarms: this.alarms, waf: this.waf,
+        auth: this.auth, functions,
       });
     }
     this.functions = functions;
@@ -198,6 +207,7 @@ function validateConfig(config: ServiceConfig): void {
   if (config.table && !config.services.includes('dynamodb')) {
     throw new Error("table options are set but services does not include 'dynamodb'");
   }
+  checkAuth(config);
   const ids = new Map<string, string>();
   for (const fn of config.functions) {
     if (!/^[a-z][a-z0-9_-]*$/.test(fn.name)) {

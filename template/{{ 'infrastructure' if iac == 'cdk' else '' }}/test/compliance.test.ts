@@ -8,6 +8,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { API_GATEWAY_CLOUDWATCH_ROLE_STACK, addApiGatewayCloudWatchRole, restApiLogSettings } from '../lib/api-logs';
+import { authOf, needsUserPool } from '../lib/auth';
 import { addComplianceChecks } from '../lib/checks';
 import { PLAIN_HTTP_WARNING } from '../lib/kinds/alb';
 import { type FunctionKind, type S3FunctionConfig, SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config-types';
@@ -93,10 +94,10 @@ function expectedAcknowledgements(config: ServiceConfig, stack: ServiceStack): s
   const has = (...kinds: FunctionKind[]) => config.functions.some((f) => kinds.includes(f.kind));
   const s3Functions = config.functions.filter((f): f is S3FunctionConfig => f.kind === 's3');
   const restLogs = restApiLogSettings(config);
+  const userPool = needsUserPool(config) ? config.userPool ?? {} : undefined;
   return [
     ...(has('apigw-rest') ? [
       ...(config.waf ? [] : ['AwsSolutions-APIG3']), // no WAF web ACL
-      'AwsSolutions-COG4', // no Cognito authorizer (see APIG4)
       ...(restLogs.access ? [] : ['AwsSolutions-APIG1']), // no account role for API Gateway's logs
       ...(restLogs.execution ? [] : ['AwsSolutions-APIG6']),
       // The role of the stack apigateway-cloudwatch-role: AWS's managed policy for it.
@@ -104,7 +105,13 @@ function expectedAcknowledgements(config: ServiceConfig, stack: ServiceStack): s
         ? ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]']
         : []),
     ] : []),
-    ...(has('apigw-rest', 'apigw-http') ? ['AwsSolutions-APIG4'] : []), // public API: no authorizer
+    // A REST API authorized otherwise than by the user pool (iam, lambda, none).
+    ...(config.functions.some((f) => f.kind === 'apigw-rest' && authOf(f) !== 'cognito') ? ['AwsSolutions-COG4'] : []),
+    // A public API: auth none, chosen in the answers or service-config.ts.
+    ...(config.functions.some((f) => authOf(f) === 'none') ? ['AwsSolutions-APIG4'] : []),
+    // The user pool's settings relaxed in ServiceConfig.userPool.
+    ...(userPool?.mfa === 'optional' ? ['AwsSolutions-COG2'] : []),
+    ...(userPool?.threatProtection === false ? ['AwsSolutions-COG8'] : []),
     // ALB: ports 443 and 80 (or 80 alone, plain HTTP) open to the internet by design.
     ...(has('alb') ? ['AwsSolutions-EC23'] : []),
     // S3 kind: CDK's BucketNotificationsHandler role, and reads of `<bucket>/<prefix>*`.
@@ -190,6 +197,32 @@ const cases: [string, ServiceConfig, SynthOptions][] = [
   ['public function URL, S3 kind without prefix', {
     ...withoutServices(fixture),
     functions: [kindFunction('function-url', { authType: 'NONE' }), kindFunction('s3', { prefix: '' })],
+  }, {}],
+  ['REST APIs behind the user pool only', serviceOf(
+    kindFunction('apigw-rest', { auth: 'cognito' }), kindFunction('apigw-http', { auth: 'cognito' }),
+  ), {}],
+  ['every auth mode', {
+    ...serviceOf(
+      ...(['cognito', 'iam', 'lambda', 'none'] as const).map((auth) =>
+        kindFunction('apigw-rest', { name: `rest-${auth}`, auth, ...(auth === 'lambda' ? { authorizer: 'authorizer' } : {}) })),
+      ...(['cognito', 'iam', 'jwt', 'lambda', 'none'] as const).map((auth) =>
+        kindFunction('apigw-http', { name: `http-${auth}`, auth, ...(auth === 'lambda' ? { authorizer: 'jwt-authorizer' } : {}) })),
+      kindFunction('authorizer'),
+      kindFunction('authorizer', { name: 'jwt-authorizer', issuer: 'jwt' }),
+    ),
+    jwt: { issuer: 'https://example.eu.auth0.com/', audience: ['https://api.example.com'] },
+  }, {}],
+  ['IAM and Lambda authorizers, no user pool', {
+    ...serviceOf(
+      kindFunction('apigw-rest', { auth: 'iam' }),
+      kindFunction('apigw-http', { auth: 'lambda', authorizer: 'authorizer' }),
+      kindFunction('authorizer', { issuer: 'jwt' }),
+    ),
+    jwt: { issuer: 'https://example.eu.auth0.com/', audience: ['https://api.example.com'] },
+  }, {}],
+  ['a user pool with optional MFA and without threat protection', {
+    ...serviceOf(kindFunction('apigw-rest', { auth: 'cognito' })),
+    userPool: { mfa: 'optional', threatProtection: false },
   }, {}],
 ];
 

@@ -197,8 +197,8 @@ export function expectedAlarmCount(config: ServiceConfig): number {
     (config.services.includes('sqs') ? 1 : 0) + count(DEAD_LETTER_KINDS) - serviceQueueReaders + count(STREAM_KINDS);
 }
 
-/** `METHOD /path` for every method of a REST API, rebuilt from the template. */
-export function routesOf(template: Template, restApiId: string): string[] {
+/** Every method of a REST API by `METHOD /path`, the path rebuilt from the template. */
+export function methodsOf(template: Template, restApiId: string): Record<string, Props> {
   const resources = resourcesOfType(template, 'AWS::ApiGateway::Resource');
   const pathOf = (resourceRef: unknown): string => {
     if (JSON.stringify(resourceRef) === JSON.stringify({ 'Fn::GetAtt': [restApiId, 'RootResourceId'] })) return '';
@@ -206,10 +206,14 @@ export function routesOf(template: Template, restApiId: string): string[] {
     const resource = resources[id];
     return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
   };
-  return Object.values(resourcesOfType(template, 'AWS::ApiGateway::Method'))
+  return Object.fromEntries(Object.values(resourcesOfType(template, 'AWS::ApiGateway::Method'))
     .filter((m) => m.Properties.RestApiId.Ref === restApiId)
-    .map((m) => `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`)
-    .sort();
+    .map((m) => [`${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'}`, m.Properties]));
+}
+
+/** `METHOD /path` for every method of a REST API, rebuilt from the template. */
+export function routesOf(template: Template, restApiId: string): string[] {
+  return Object.keys(methodsOf(template, restApiId)).sort();
 }
 
 /** Two REST functions: `api` (users CRUD on the table) and `hello` (no service). */

@@ -455,7 +455,8 @@ describe('generated service-config.ts', () => {
     expect(props.TracingConfig).toEqual(serviceConfig.tracing ? { Mode: 'Active' } : undefined);
     // Exactly the variables of its services, and a grant for those services only.
     expect(Object.keys(props.Environment.Variables).sort()).toEqual(
-      ['LOG_LEVEL', 'METRICS_NAMESPACE', ...Object.keys(fn.environment ?? {}), ...fn.services.map((key) => SERVICE_ENV[key])].sort(),
+      ['LOG_LEVEL', 'METRICS_NAMESPACE', ...Object.keys(fn.environment ?? {}), ...fn.services.map((key) => SERVICE_ENV[key]),
+        ...(fn.kind === 'authorizer' ? ['JWT_AUDIENCE', 'JWT_ISSUER'] : [])].sort(),
     );
     for (const key of SERVICE_KEYS) {
       if (triggerService(fn) === key) continue; // reading its trigger: test/kinds.test.ts

@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { errorRate } from '../alarms';
 import { HTTP_API_ACCESS_LOG_FORMAT } from '../api-logs';
+import { httpRouteAuthorizer } from '../auth';
 import type { ApiGwHttpFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
 import { acknowledge, apiThrottle, checkRoutes } from './shared';
@@ -15,13 +16,15 @@ export { HTTP_API_ACCESS_LOG_FORMAT };
 
 /**
  * One API Gateway HTTP API per function: a Lambda integration (payload format
- * 2.0) on each configured route, stage `$default` with access logs (HTTP APIs
- * write them through their service-linked role: no account setting needed)
- * and `ServiceConfig.apiThrottle` as every route's default throttling.
+ * 2.0) on each configured route, behind the authorizer of the function's
+ * `auth` (lib/auth.ts), stage `$default` with access logs (HTTP APIs write
+ * them through their service-linked role: no account setting needed) and
+ * `ServiceConfig.apiThrottle` as every route's default throttling.
  * No WAF: a web ACL cannot be associated with an HTTP API (put CloudFront
  * in front for one). Output: `<Name>ApiUrl` (`HttpApiUrl` for `http-api`).
  */
-export function wireApiGwHttp({ stack, service, config, fn, alarms }: KindContext<ApiGwHttpFunctionConfig>): void {
+export function wireApiGwHttp(ctx: KindContext<ApiGwHttpFunctionConfig>): void {
+  const { stack, service, config, fn, alarms } = ctx;
   checkRoutes(config);
   const id = pascalCase(config.name);
 
@@ -50,8 +53,9 @@ export function wireApiGwHttp({ stack, service, config, fn, alarms }: KindContex
     payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
     scopePermissionToRoute: false,
   });
+  const authorizer = httpRouteAuthorizer(ctx, api);
   for (const route of config.routes) {
-    api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration });
+    api.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration, authorizer });
   }
 
   // Alarms on the API (dimension ApiId; its only stage is $default): 5xx / Count, and Latency.
@@ -60,11 +64,6 @@ export function wireApiGwHttp({ stack, service, config, fn, alarms }: KindContex
     latency: (options) => api.metricLatency(options),
     latencyUnit: 'milliseconds',
   });
-
-  acknowledge(api, 'APIG4',
-    'The API is public by design: which authorizer fits (IAM, JWT from Cognito or another issuer, a Lambda ' +
-    'authorizer) depends on its callers, so the template leaves it to the project. Add one ' +
-    '(HttpApi defaultAuthorizer) before the API serves anything that is not public.');
 
   new CfnOutput(stack, exposedId(config.name, 'ApiUrl'), {
     description: `Base URL of the ${config.name} HTTP API (stage $default)`,

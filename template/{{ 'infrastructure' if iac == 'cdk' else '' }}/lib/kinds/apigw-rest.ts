@@ -2,6 +2,7 @@ import { CfnOutput, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { restApiLogging } from '../api-logs';
+import { restMethodAuth } from '../auth';
 import type { ApiGwRestFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
 import { apiThrottle } from './shared';
@@ -9,7 +10,8 @@ import type { KindContext } from './types';
 
 /**
  * One API Gateway REST API per function, Lambda proxy integration on each
- * configured route, stage `prod`. Output: `<Name>ApiUrl` (`ApiUrl` for `api`).
+ * configured route, stage `prod`, every method behind the authorizer of the
+ * function's `auth` (lib/auth.ts). Output: `<Name>ApiUrl` (`ApiUrl` for `api`).
  *
  * Every method has a request validator and declares its path parameters as
  * required. Bodies are validated by the Go handlers (400 naming the field):
@@ -22,7 +24,8 @@ import type { KindContext } from './types';
  * `apiKeys` every method requires an API key of the stage's usage plan
  * (output `<Name>ApiKeyId`); with `waf` the service's web ACL protects the stage.
  */
-export function wireApiGwRest({ stack, service, config, fn, alarms, waf }: KindContext<ApiGwRestFunctionConfig>): void {
+export function wireApiGwRest(ctx: KindContext<ApiGwRestFunctionConfig>): void {
+  const { stack, service, config, fn, alarms, waf } = ctx;
   if (config.routes.length === 0) {
     throw new Error(`function '${config.name}': kind apigw-rest needs at least one route`);
   }
@@ -53,11 +56,13 @@ export function wireApiGwRest({ stack, service, config, fn, alarms, waf }: KindC
   // One invoke permission for the whole API instead of one (or two) per
   // method: keeps the function's resource policy small as routes grow.
   const integration = new apigateway.LambdaIntegration(fn, { scopePermissionToMethod: false });
+  const methodAuth = restMethodAuth(ctx, api);
   for (const route of config.routes) {
     if (!route.path.startsWith('/')) {
       throw new Error(`function '${config.name}': route path '${route.path}' must start with '/'`);
     }
     api.root.resourceForPath(route.path).addMethod(route.method, integration, {
+      ...methodAuth,
       requestValidator,
       requestParameters: pathParameters(route.path),
       ...(service.apiKeys ? { apiKeyRequired: true } : {}),
@@ -121,18 +126,14 @@ function pathParameters(routePath: string): Record<string, boolean> | undefined 
   return names.length === 0 ? undefined : Object.fromEntries(names.map((name) => [`method.request.path.${name}`, true]));
 }
 
-/** The cdk-nag AwsSolutions findings this kind accepts, each with its reason. */
+/**
+ * The cdk-nag AwsSolutions findings this kind accepts, each with its reason. Those of its
+ * authorization (APIG4, COG4) are lib/auth.ts's, by the function's auth.
+ */
 function acknowledgeNagFindings(api: apigateway.RestApi, service: KindContext['service']): void {
   const ack = (rule: string, reason: string) =>
     Validations.of(api).acknowledge({ id: `AwsSolutions::AwsSolutions-${rule}`, reason });
 
-  ack('APIG4',
-    'The API is public by design: which authorizer fits (IAM, Cognito, a Lambda or JWT authorizer) ' +
-    'depends on its callers, so the template leaves it to the project. Add one ' +
-    '(RestApi defaultMethodOptions) before the API serves anything that is not public.');
-  ack('COG4',
-    'No Cognito user pool is part of this service; the API is public by design (see AwsSolutions-APIG4) ' +
-    'and a Cognito authorizer is one of the choices the project makes when it adds authorization.');
   if (!service.waf) {
     ack('APIG3',
       'No WAFv2 web ACL (ServiceConfig.waf, the waf answer, is off): one costs per ACL, rule and request, ' +

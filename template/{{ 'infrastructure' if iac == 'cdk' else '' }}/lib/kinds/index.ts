@@ -2,6 +2,7 @@ import type { FunctionConfig, FunctionKind } from '../config-types';
 import { wireAlb } from './alb';
 import { wireApiGwHttp } from './apigw-http';
 import { wireApiGwRest } from './apigw-rest';
+import { wireAuthorizer } from './authorizer';
 import { wireDirect } from './direct';
 import { wireDynamoDbStream } from './dynamodb-stream';
 import { wireEventBridge } from './eventbridge';
@@ -27,6 +28,7 @@ export const kindRegistry: { [K in FunctionKind]: KindWiring<Extract<FunctionCon
   'kinesis': wireKinesis,
   'schedule': wireSchedule,
   'direct': wireDirect,
+  'authorizer': wireAuthorizer,
 };
 
 export function wireFunction(ctx: KindContext): void {

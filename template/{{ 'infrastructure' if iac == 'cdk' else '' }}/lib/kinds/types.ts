@@ -1,6 +1,7 @@
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Stack } from 'aws-cdk-lib';
 import type { ServiceAlarms } from '../alarms';
+import type { AuthResources } from '../auth';
 import type { FunctionConfig, ServiceConfig } from '../config-types';
 import type { ServiceResources } from '../services';
 import type { ServiceWebAcl } from '../waf';
@@ -19,6 +20,10 @@ export interface KindContext<C extends FunctionConfig = FunctionConfig> {
   fn: lambda.Function;
   /** The resources of the service's AWS services (table, bucket, queue...). */
   resources: ServiceResources;
+  /** The stack's user pool and app client, when a function needs them (lib/auth.ts). */
+  auth?: AuthResources;
+  /** Every function of the stack, by name: an API's authorizer function, for instance. */
+  functions?: ReadonlyMap<string, lambda.Function>;
   /**
    * Present when the service has alarms on. The function's errors and
    * throttles alarms exist already; a kind adds its own through it: 5xx rate
