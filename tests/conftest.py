@@ -32,6 +32,10 @@ def isolated_copier_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
         "GIT_COMMITTER_EMAIL": "tests@example.com",
     }.items():
         os.environ.setdefault(variable, value)
+    # `make test` runs this suite; the generated projects' make must not run as its sub-make (a
+    # user's make prints "make:", not "make[1]:", and inherits no flags of ours).
+    for variable in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
+        os.environ.pop(variable, None)
 
 
 def check_answer_keys(answers: dict[str, Any]) -> None:
