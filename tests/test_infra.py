@@ -316,7 +316,15 @@ def test_rest_api_logs_work_on_a_fresh_account(default_project: Path) -> None:
     assert {"requestId", "ip", "caller", "principalId", "routeKey", "status", "responseLatency"} <= set(fields)
     assert fields["routeKey"] == "$context.httpMethod $context.resourcePath"
     assert stage["Properties"]["MethodSettings"] == [
-        {"HttpMethod": "*", "ResourcePath": "/*", "LoggingLevel": "ERROR", "DataTraceEnabled": False}
+        {
+            "HttpMethod": "*",
+            "ResourcePath": "/*",
+            "LoggingLevel": "ERROR",
+            "DataTraceEnabled": False,
+            # The stage's throttling (api_rate_limit, api_burst_limit) shares the method settings.
+            "ThrottlingRateLimit": 100,
+            "ThrottlingBurstLimit": 200,
+        }
     ]
     groups = resources(template, "AWS::Logs::LogGroup")
     assert {g["Properties"]["RetentionInDays"] for g in groups.values()} == {30}
