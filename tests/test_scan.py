@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from .conftest import ROOT, generate
-from .test_infra import OFFLINE, npm_ci, run
+from .test_infra import OFFLINE, npm_ci
 
 pytestmark = pytest.mark.gates
 
@@ -23,22 +23,24 @@ CHECKOV = ROOT / ".tools" / "checkov" / "bin" / "checkov"  # `make tools` instal
 PRESETS = sorted((ROOT / "presets").glob("*.yml"))
 
 
-def checkov(project: Path) -> dict[str, Any]:
-    """checkov's JSON report over the project's synthesized templates (`make synth` first)."""
-    assert CHECKOV.is_file(), "checkov is not installed: run make tools"
+def scan(project: Path, tmp_path: Path, *, install: bool = False) -> tuple[int, dict[str, Any]]:
+    """`make scan` in the project (synth, then checkov over infrastructure/cdk.out) and checkov's
+    JSON report. install: with the checkov the Makefile installs into the project's .tools/, as a
+    user's first `make scan` does; else with the template's own (the same pinned version)."""
     npm_ci(project)
-    run(project, "make", "synth")
-    done = subprocess.run(
-        [str(CHECKOV), "-d", "infrastructure/cdk.out", "--framework", "cloudformation", "-o", "json", "--compact",
-         "--skip-download"],
-        cwd=project, capture_output=True, text=True, check=False, env={**os.environ, **OFFLINE},
-    )  # fmt: skip
-    report = json.loads(done.stdout)
+    report_dir = tmp_path / "checkov"
+    command = ["make", "scan", f"CHECKOV_ARGS=--compact -o json --output-file-path {report_dir}"]
+    if not install:
+        assert CHECKOV.is_file(), "checkov is not installed: run make tools"
+        command.append(f"CHECKOV={CHECKOV}")
+    env = {**os.environ, **OFFLINE}
+    done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False, env=env)
+    report = json.loads((report_dir / "results_json.json").read_text())
     report = report[0] if isinstance(report, list) else report
     # checkov exits 0 on a template it could not read: make sure it read one.
     assert report["summary"]["parsing_errors"] == 0, report["summary"]
     assert report["summary"]["resource_count"] > 0, report["summary"]
-    return report
+    return done.returncode, report
 
 
 def unexplained(report: dict[str, Any]) -> list[str]:
@@ -52,17 +54,47 @@ def unexplained(report: dict[str, Any]) -> list[str]:
     return failed + bare
 
 
-def test_checkov_finds_nothing_unexplained_in_the_default_project(default_project: Path) -> None:
-    assert unexplained(checkov(default_project)) == []
+def test_make_scan_finds_nothing_unexplained_in_the_default_project(default_project: Path, tmp_path: Path) -> None:
+    """The README's `make scan`, as a user's first run: it installs the pinned checkov into .tools/."""
+    returncode, report = scan(default_project, tmp_path, install=True)
+    assert unexplained(report) == []
+    assert returncode == 0
+    assert (default_project / ".tools/checkov-3.3.30/bin/checkov").is_file()
+    assert (
+        "checkov"
+        not in subprocess.run(
+            ["git", "status", "--porcelain", "--ignored=no"], cwd=default_project, capture_output=True, text=True
+        ).stdout
+    ), ".tools/ is ignored by git"
 
 
-def test_checkov_finds_nothing_unexplained_with_every_kind(every_kind_project: Path) -> None:
-    assert unexplained(checkov(every_kind_project)) == []
+def test_checkov_finds_nothing_unexplained_with_every_kind(every_kind_project: Path, tmp_path: Path) -> None:
+    returncode, report = scan(every_kind_project, tmp_path)
+    assert unexplained(report) == []
+    assert returncode == 0
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=[p.stem for p in PRESETS])
-def test_checkov_finds_nothing_unexplained_in_each_preset(copie: Any, preset: Path) -> None:
+def test_checkov_finds_nothing_unexplained_in_each_preset(copie: Any, preset: Path, tmp_path: Path) -> None:
     project = generate(copie, **yaml.safe_load(preset.read_text()))
-    report = checkov(project)
+    returncode, report = scan(project, tmp_path)
     assert unexplained(report) == []
+    assert returncode == 0
     assert report["summary"]["skipped"] > 0, "no skip read: the metadata would not travel"
+
+
+def test_make_scan_fails_on_a_finding_without_a_reason(copie: Any, tmp_path: Path) -> None:
+    """A finding the stack neither fixes nor explains fails `make scan`: a queue without encryption."""
+    project = generate(copie, **yaml.safe_load((ROOT / "presets/sqs-worker.yml").read_text()))
+    stack = project / "infrastructure/lib/service-stack.ts"
+    anchor = "    explainCheckovFindings(this);\n"
+    assert anchor in stack.read_text()
+    stack.write_text(
+        stack.read_text().replace(
+            anchor, anchor + "    new CfnResource(this, 'Plain', { type: 'AWS::SQS::Queue', properties: {} });\n"
+        )
+    )
+    stack.write_text("import { CfnResource } from 'aws-cdk-lib';\n" + stack.read_text())
+    returncode, report = scan(project, tmp_path)
+    assert returncode != 0
+    assert [f for f in unexplained(report) if f.startswith("CKV_AWS_27 AWS::SQS::Queue.Plain")], unexplained(report)

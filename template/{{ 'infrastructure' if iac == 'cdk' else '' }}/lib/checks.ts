@@ -1,4 +1,7 @@
-import { CfnResource, Validations } from 'aws-cdk-lib';
+import { Aspects, CfnResource, type IAspect, Validations } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
@@ -33,4 +36,44 @@ export function skipCheckov(construct: IConstruct, id: string, reason: string): 
   }
   const skips = (resource.getMetadata('checkov') as { skip: { id: string; comment: string }[] } | undefined)?.skip ?? [];
   resource.addMetadata('checkov', { skip: [...skips.filter((s) => s.id !== id), { id, comment: reason }] });
+}
+
+/**
+ * The checkov findings that every resource of a type shares, whoever created
+ * it (this app, or CDK for its own deploy-time handlers), each skipped with
+ * its reason by `skipCheckov`. Findings of one resource are skipped where it
+ * is created.
+ */
+export function explainCheckovFindings(scope: IConstruct): void {
+  Aspects.of(scope).add(new CheckovReasons());
+}
+
+class CheckovReasons implements IAspect {
+  visit(node: IConstruct): void {
+    if (node instanceof sqs.CfnQueue && node.sqsManagedSseEnabled === true && node.kmsMasterKeyId === undefined) {
+      skipCheckov(node, 'CKV_AWS_27',
+        'Encrypted at rest with SQS managed keys (SqsManagedSseEnabled: true), which this checkov rule does ' +
+        'not read: it only looks for KmsMasterKeyId. Use encryption: QueueEncryption.KMS where policy asks ' +
+        'for a customer managed key.');
+    } else if (node instanceof logs.CfnLogGroup && node.kmsKeyId === undefined) {
+      skipCheckov(node, 'CKV_AWS_158',
+        'CloudWatch Logs encrypts log data at rest by default, and nothing here logs personal data or ' +
+        'secrets; associate a KMS key (encryptionKey) where policy asks for a customer managed one.');
+    } else if (node instanceof lambda.CfnPermission && node.principal === 'elasticloadbalancing.amazonaws.com' &&
+      node.sourceArn === undefined) {
+      skipCheckov(node, 'CKV_AWS_364',
+        'A load balancer\'s target group (CDK\'s LambdaTarget): a SourceArn naming the target group would ' +
+        'make the two depend on each other, a cycle CloudFormation refuses, since the target group needs ' +
+        'the permission before it registers the function. ELB invokes a function only for the target ' +
+        'groups that register it, which this stack alone creates.');
+    } else if (node instanceof CfnResource && !(node instanceof lambda.CfnFunction) &&
+      node.cfnResourceType === 'AWS::Lambda::Function') {
+      // CDK's own handlers (custom resource providers, the bucket notifications handler): plain
+      // CfnResources, unlike the app's functions. CloudFormation alone invokes them, at deploy.
+      const deployTime = 'A handler of CDK itself that only CloudFormation invokes, while deploying';
+      skipCheckov(node, 'CKV_AWS_115', `${deployTime}: one run at a time, so no concurrency to reserve.`);
+      skipCheckov(node, 'CKV_AWS_116', `${deployTime}: CloudFormation reports its failures, no DLQ would see them.`);
+      skipCheckov(node, 'CKV_AWS_117', `${deployTime}: it calls AWS APIs only, which need no VPC.`);
+    }
+  }
 }

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ServiceAlarms } from './alarms';
 import { type AuthResources, checkAuth, createAuthResources } from './auth';
-import { skipCheckov } from './checks';
+import { explainCheckovFindings, skipCheckov } from './checks';
 import { type FunctionConfig, SERVICE_KEYS, type ServiceConfig } from './config-types';
 import { type GoSource, newGoLambda } from './go-lambda';
 import { wireFunction } from './kinds';
@@ -61,6 +61,7 @@ export class ServiceStack extends Stack {
     });
     validateConfig(config);
     Tags.of(this).add('project', config.projectName);
+    explainCheckovFindings(this);
 
     this.resources = createServiceResources(this, config);
     this.table = this.resources.table;
@@ -150,16 +151,16 @@ export class ServiceStack extends Stack {
 
     // The services it lists, and no others: environment variable and grant.
     connectServices(this.resources, fn, fnConfig.services);
-    acceptFunctionFindings(fn, logGroup);
+    acceptFunctionFindings(fn);
     return fn;
   }
 }
 
 /**
- * What checkov finds on every function and its log group, and why the stack
+ * What checkov finds on every function, and why the stack
  * is built so: choices a reviewer can revisit, each reason in the template.
  */
-function acceptFunctionFindings(fn: lambda.Function, logGroup: logs.LogGroup): void {
+function acceptFunctionFindings(fn: lambda.Function): void {
   skipCheckov(fn, 'CKV_AWS_117',
     'No VPC: the function only calls AWS APIs, over TLS and with IAM authorization, and AWS advises the ' +
     'default networking unless a function needs private resources; give it vpc and vpcSubnets when it does.');
@@ -176,9 +177,6 @@ function acceptFunctionFindings(fn: lambda.Function, logGroup: logs.LogGroup): v
     'No reserved concurrency by default: reserving takes executions from the account\'s pool, which new ' +
     'accounts keep small, and Lambda keeps 100 unreserved; set reservedConcurrentExecutions per function ' +
     'once its share of the account is known.');
-  skipCheckov(logGroup, 'CKV_AWS_158',
-    'CloudWatch Logs encrypts log data at rest by default, and the functions log no personal data or ' +
-    'secrets; associate a KMS key where policy asks for a customer managed one.');
 }
 
 function validateConfig(config: ServiceConfig): void {

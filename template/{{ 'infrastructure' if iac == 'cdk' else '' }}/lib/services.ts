@@ -14,6 +14,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { skipCheckov } from './checks';
 import type { FunctionConfig, ServiceConfig, ServiceKey } from './config-types';
 
 /** The environment variable naming each service's resource, as the Go packages read it. Never a secret value. */
@@ -305,7 +306,7 @@ export function accessLogsBucketOf(stack: Stack, config: ServiceConfig): s3.Buck
   // No access logs of its own: logging it into itself would add records for
   // the log deliveries themselves, which S3 advises against. cdk-nag
   // (AwsSolutions-S1) accepts a bucket that is another one's log target.
-  return new s3.Bucket(stack, 'AccessLogsBucket', {
+  const bucket = new s3.Bucket(stack, 'AccessLogsBucket', {
     // A server access log target supports S3-managed encryption only, not SSE-KMS.
     encryption: s3.BucketEncryption.S3_MANAGED,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -315,6 +316,19 @@ export function accessLogsBucketOf(stack: Stack, config: ServiceConfig): s3.Buck
     lifecycleRules: [{ expiration: Duration.days(config.logRetentionDays) }],
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  skipCheckov(bucket, 'CKV_AWS_18',
+    'The access log bucket itself: logging it into itself would log the log deliveries, which S3 advises ' +
+    'against, and another bucket would only move the question.');
+  skipLogBucketVersioning(bucket);
+  return bucket;
+}
+
+/** A log bucket is written once per object by a log service; versions would keep only expired logs. */
+export function skipLogBucketVersioning(bucket: s3.Bucket): void {
+  skipCheckov(bucket, 'CKV_AWS_21',
+    'A log bucket: each object is written once by the log delivery service and expires after ' +
+    'logRetentionDays; versioning would only keep the expired logs, at a cost. Object Lock is the tool ' +
+    'where logs must be tamper-proof.');
 }
 
 /**

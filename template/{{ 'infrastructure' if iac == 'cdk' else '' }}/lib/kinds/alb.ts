@@ -12,7 +12,7 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { errorRate } from '../alarms';
 import type { AlbCertificate, AlbFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
-import { accessLogsBucketOf } from '../services';
+import { accessLogsBucketOf, skipLogBucketVersioning } from '../services';
 import { acknowledge, checkRoutes } from './shared';
 import type { KindContext } from './types';
 
@@ -242,6 +242,7 @@ function logAccessLogs({ stack, service, config }: KindContext<AlbFunctionConfig
     lifecycleRules: [{ expiration: Duration.days(service.logRetentionDays) }],
     removalPolicy: RemovalPolicy.RETAIN,
   });
+  skipLogBucketVersioning(bucket);
   const prefix = config.name;
   bucket.addToResourcePolicy(new iam.PolicyStatement({
     actions: ['s3:PutObject'],

@@ -5,6 +5,7 @@ import { restApiLogging } from '../api-logs';
 import { restMethodAuth } from '../auth';
 import type { ApiGwRestFunctionConfig } from '../config-types';
 import { exposedId, pascalCase } from '../naming';
+import { skipCheckov } from '../checks';
 import { apiThrottle } from './shared';
 import type { KindContext } from './types';
 
@@ -73,6 +74,10 @@ export function wireApiGwRest(ctx: KindContext<ApiGwRestFunctionConfig>): void {
   }
   waf?.protect(`${id}WebAclAssociation`, api.deploymentStage.stageArn, api.deploymentStage);
   acknowledgeNagFindings(api, service);
+  skipCheckov(api.deploymentStage, 'CKV_AWS_120',
+    'No stage cache: the routes answer per caller and change data, a cache keyed without the caller would ' +
+    'serve one user\'s answer to another, and a cache cluster is billed by the hour. Enable caching ' +
+    '(deployOptions.cachingEnabled, per method) for public GETs that tolerate stale answers.');
 
   // Alarms on the stage: 5XXError records 0 or 1 per request, so its average is the 5xx share.
   alarms?.forHttpFunction(config, {
