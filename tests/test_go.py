@@ -77,6 +77,47 @@ def test_builds_are_reproducible(default_project: Path, tmp_path: Path) -> None:
     assert digest(default_project) == digest(elsewhere)
 
 
+def test_build_rewrites_only_the_bootstraps_whose_code_changed(copie: Any) -> None:
+    """make build is one `go build` of every function: a second run rewrites no bootstrap (not
+    even its time stamp), a change to one function rewrites that one, GOARCH still rebuilds them
+    all, and build/<fn>/bootstrap builds one function. v2 is a name go would not give its binary."""
+    names = ["alpha", "beta", "v2"]
+    project = generate(copie, functions=[{"name": n, "event": "direct"} for n in names], iac="none")
+    bootstraps = {n: project / "build" / n / "bootstrap" for n in names}
+    old = 1_000_000_000  # 2001: any rewrite or touch of a bootstrap moves its time off this
+
+    def age() -> None:
+        for path in bootstraps.values():
+            os.utime(path, (old, old))
+
+    def rewritten() -> list[str]:
+        return sorted(n for n, path in bootstraps.items() if path.stat().st_mtime != old)
+
+    run(project, "make", "build")
+    assert {n: read_elf(path).architecture for n, path in bootstraps.items()} == dict.fromkeys(names, "arm64")
+    before = {n: path.read_bytes() for n, path in bootstraps.items()}
+    age()
+    run(project, "make", "build")
+    assert rewritten() == []
+
+    (project / "cmd/beta/changed.go").write_text('package main\n\nfunc init() { println("changed") }\n')
+    run(project, "make", "build")
+    assert rewritten() == ["beta"]
+    assert bootstraps["beta"].read_bytes() != before["beta"]
+    assert bootstraps["alpha"].read_bytes() == before["alpha"]
+
+    age()
+    run(project, "make", "build", "GOARCH=amd64")
+    assert rewritten() == names
+    assert {n: read_elf(path).architecture for n, path in bootstraps.items()} == dict.fromkeys(names, "x86_64")
+
+    shutil.rmtree(project / "build" / "alpha")
+    age_of = {n: bootstraps[n].stat().st_mtime for n in ("beta", "v2")}
+    run(project, "make", "build/alpha/bootstrap", "GOARCH=amd64")
+    assert read_elf(bootstraps["alpha"]).architecture == "x86_64"
+    assert {n: bootstraps[n].stat().st_mtime for n in ("beta", "v2")} == age_of
+
+
 @pytest.mark.parametrize(
     "answers",
     [
