@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -202,6 +203,25 @@ def test_two_of_every_kind_with_every_service_vet_test_and_build(every_kind_twic
     for fn in functions:
         main = (project / "cmd" / fn["name"] / "main.go").read_text()
         assert "config.LoadDefaultConfig(ctx)" in main, f"{fn['name']} builds no AWS clients"
+
+
+# A line of `go test -bench` output with allocations: name/sub-benchmark[-GOMAXPROCS] N ns/op B/op allocs/op.
+BENCH_LINE = re.compile(
+    r"^Benchmark(?P<name>[^/\s]+)/(?P<event>\S+?)(?:-\d+)?\s+\d+\s+[\d.]+ ns/op\s+\d+ B/op\s+\d+ allocs/op$"
+)
+
+
+def test_make_bench_measures_every_handler_on_each_sample_event(every_kind_project: Path) -> None:
+    """make bench runs one benchmark per function (the users example's too), one sub-benchmark per
+    sample event in events/<fn>/, each reporting its allocations, and none fails."""
+    out = run(every_kind_project, "make", "bench", "BENCHTIME=1x")
+    measured = {(m["name"], m["event"]) for m in map(BENCH_LINE.match, out.splitlines()) if m}
+    expected = {
+        (plan_handler_type(fn["name"]), sample.name)
+        for fn in EVERY_KIND
+        for sample in (every_kind_project / "events" / fn["name"]).glob("*.json")
+    }
+    assert measured == expected
 
 
 def test_batch_handlers_report_only_the_bad_record(every_kind_project: Path) -> None:
