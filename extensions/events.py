@@ -57,6 +57,9 @@ class UsersVariant:
 
     summary: str  # replaces EventKind.summary
     samples: tuple[str, ...]
+    # Its benchmark builds the handler with fakes of its own (kinds/<kind>/users/
+    # handler_bench_test.go.jinja) instead of the shared one's empty dependencies.
+    own_bench: bool = False
 
 
 # Who may call a function (the `auth` of its functions entry, or the project-wide answer), and
@@ -114,6 +117,10 @@ class EventKind:
     authorizer: bool = False  # a Lambda authorizer: API functions with auth lambda call it
     # Its handler is built by a main of its own (kinds/<key>/main.go.jinja), not the shared one.
     own_main: bool = False
+    # Its benchmark (make bench) builds the handler with fakes of its own
+    # (kinds/<key>/handler_bench_test.go.jinja); otherwise kinds/_shared/handler_bench_test.go.jinja
+    # builds it from empty dependencies, as the kind's tests do, and replays its sample events.
+    own_bench: bool = False
     # Its functions use every chosen AWS service unless their entry lists some; False: none.
     all_services: bool = True
     routes: tuple[Route, ...] = field(default_factory=tuple)  # HTTP kinds: routes and their samples
@@ -261,6 +268,7 @@ CATALOGUE: dict[str, EventKind] = {
             users=UsersVariant(
                 summary="turns the changes of the users table into user events, in order",
                 samples=("user-changes.json",),
+                own_bench=True,
             ),
             samples=("changes.json",),
             cdk=STREAM_SOURCE,
@@ -343,6 +351,7 @@ CATALOGUE: dict[str, EventKind] = {
             no_auth="it is the authorization of the functions with auth lambda",
             authorizer=True,
             own_main=True,
+            own_bench=True,
             all_services=False,  # an authorizer reads no data unless its entry lists services
             samples=("rest-request.json", "http-request.json", "rest-token.json"),
         ),

@@ -328,6 +328,12 @@ def function_plan(
         "main_template": f"{kind_dir}/main.go.jinja" if crud or kind.own_main else "kinds/_shared/main.go.jinja",
         "handler_template": f"{kind_dir}/handler.go.jinja",
         "test_template": f"{kind_dir}/handler_test.go.jinja",
+        # Its benchmark (make bench): the kind's own when its handler needs fakes to be built.
+        "bench_template": (
+            f"{kind_dir}/handler_bench_test.go.jinja"
+            if crud or (kind.users.own_bench if users and kind.users else kind.own_bench)
+            else "kinds/_shared/handler_bench_test.go.jinja"
+        ),
         "routes": [_route(route) for route in routes],
         "samples": [_sample(file, kind_dir) for file in samples],
         "cdk": cdk,

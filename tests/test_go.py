@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,47 @@ def test_builds_are_reproducible(default_project: Path, tmp_path: Path) -> None:
         return hashlib.sha256((project / "build/api/bootstrap").read_bytes()).hexdigest()
 
     assert digest(default_project) == digest(elsewhere)
+
+
+def test_build_rewrites_only_the_bootstraps_whose_code_changed(copie: Any) -> None:
+    """make build is one `go build` of every function: a second run rewrites no bootstrap (not
+    even its time stamp), a change to one function rewrites that one, GOARCH still rebuilds them
+    all, and build/<fn>/bootstrap builds one function. v2 is a name go would not give its binary."""
+    names = ["alpha", "beta", "v2"]
+    project = generate(copie, functions=[{"name": n, "event": "direct"} for n in names], iac="none")
+    bootstraps = {n: project / "build" / n / "bootstrap" for n in names}
+    old = 1_000_000_000  # 2001: any rewrite or touch of a bootstrap moves its time off this
+
+    def age() -> None:
+        for path in bootstraps.values():
+            os.utime(path, (old, old))
+
+    def rewritten() -> list[str]:
+        return sorted(n for n, path in bootstraps.items() if path.stat().st_mtime != old)
+
+    run(project, "make", "build")
+    assert {n: read_elf(path).architecture for n, path in bootstraps.items()} == dict.fromkeys(names, "arm64")
+    before = {n: path.read_bytes() for n, path in bootstraps.items()}
+    age()
+    run(project, "make", "build")
+    assert rewritten() == []
+
+    (project / "cmd/beta/changed.go").write_text('package main\n\nfunc init() { println("changed") }\n')
+    run(project, "make", "build")
+    assert rewritten() == ["beta"]
+    assert bootstraps["beta"].read_bytes() != before["beta"]
+    assert bootstraps["alpha"].read_bytes() == before["alpha"]
+
+    age()
+    run(project, "make", "build", "GOARCH=amd64")
+    assert rewritten() == names
+    assert {n: read_elf(path).architecture for n, path in bootstraps.items()} == dict.fromkeys(names, "x86_64")
+
+    shutil.rmtree(project / "build" / "alpha")
+    age_of = {n: bootstraps[n].stat().st_mtime for n in ("beta", "v2")}
+    run(project, "make", "build/alpha/bootstrap", "GOARCH=amd64")
+    assert read_elf(bootstraps["alpha"]).architecture == "x86_64"
+    assert {n: bootstraps[n].stat().st_mtime for n in ("beta", "v2")} == age_of
 
 
 @pytest.mark.parametrize(
@@ -161,6 +203,25 @@ def test_two_of_every_kind_with_every_service_vet_test_and_build(every_kind_twic
     for fn in functions:
         main = (project / "cmd" / fn["name"] / "main.go").read_text()
         assert "config.LoadDefaultConfig(ctx)" in main, f"{fn['name']} builds no AWS clients"
+
+
+# A line of `go test -bench` output with allocations: name/sub-benchmark[-GOMAXPROCS] N ns/op B/op allocs/op.
+BENCH_LINE = re.compile(
+    r"^Benchmark(?P<name>[^/\s]+)/(?P<event>\S+?)(?:-\d+)?\s+\d+\s+[\d.]+ ns/op\s+\d+ B/op\s+\d+ allocs/op$"
+)
+
+
+def test_make_bench_measures_every_handler_on_each_sample_event(every_kind_project: Path) -> None:
+    """make bench runs one benchmark per function (the users example's too), one sub-benchmark per
+    sample event in events/<fn>/, each reporting its allocations, and none fails."""
+    out = run(every_kind_project, "make", "bench", "BENCHTIME=1x")
+    measured = {(m["name"], m["event"]) for m in map(BENCH_LINE.match, out.splitlines()) if m}
+    expected = {
+        (plan_handler_type(fn["name"]), sample.name)
+        for fn in EVERY_KIND
+        for sample in (every_kind_project / "events" / fn["name"]).glob("*.json")
+    }
+    assert measured == expected
 
 
 def test_batch_handlers_report_only_the_bad_record(every_kind_project: Path) -> None:

@@ -114,6 +114,21 @@ def test_plan_gives_sqs_functions_their_concurrency() -> None:
     assert by_name["feed"]["concurrency_reason"] == by_name["api"]["concurrency_reason"] == ""
 
 
+@pytest.mark.parametrize("example_crud", [True, False], ids=["users-example", "no-example"])
+def test_every_function_has_a_benchmark_template(example_crud: bool) -> None:
+    """make bench: each function's benchmark is its kind's (or users variant's) own when the catalogue
+    says its handler needs fakes to be built, else the shared one; either way the file exists."""
+    answers = {**DEFAULT_ANSWERS, "functions": EVERY_KIND, "example_crud": example_crud}
+    functions = plan.build_plan(answers)["functions"]
+    for fn in functions:
+        assert (ROOT / fn["bench_template"]).is_file(), f"{fn['name']}: {fn['bench_template']} is missing"
+    by_name = {fn["name"]: fn for fn in functions}
+    assert by_name["worker"]["bench_template"] == "kinds/_shared/handler_bench_test.go.jinja"
+    assert by_name["authorizer"]["bench_template"] == "kinds/authorizer/handler_bench_test.go.jinja"
+    if example_crud:
+        assert by_name["api"]["bench_template"] == "kinds/apigw-rest/users/handler_bench_test.go.jinja"
+
+
 def test_users_variant_ships_its_files() -> None:
     folder = ROOT / "kinds" / "apigw-rest" / "users"
     for name in ("main.go.jinja", "handler.go.jinja", "handler_test.go.jinja"):

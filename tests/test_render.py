@@ -677,3 +677,23 @@ def test_generation_warns_about_public_functions_that_reach_data(tmp_path: Path)
     warned = re.findall(r"^WARNING: function (\S+) is public \(auth none\) and reaches ([\w, ]+):", done.stderr, re.M)
     assert warned == [("api", "dynamodb"), ("url", "dynamodb")]
     assert "function_url_auth" in done.stderr.split("WARNING: function url")[1]
+
+
+@pytest.mark.parametrize("answers", [{}, {"architecture": "x86_64", "iac": "none"}], ids=["default", "x86_64-no-iac"])
+def test_the_readme_says_what_to_expect_in_aws(copie: Any, answers: dict[str, Any]) -> None:
+    """Cold starts, memory and CPU, and Power Tuning, for this project's runtime and architecture,
+    each with the published source it comes from."""
+    project = render(copie, **answers)
+    readme = (project / "README.md").read_text()
+    assert "\n## Performance in AWS\n" in readme
+    section = readme.split("\n## Performance in AWS\n", 1)[1].split("\n## ", 1)[0]
+    links = set(re.findall(r"\]\((https://[^)\s]+)\)", section))
+    assert links == {
+        "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#cold-start-latency",
+        "https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html",
+        "https://github.com/alexcasalboni/aws-lambda-power-tuning",
+    }
+    architecture = answers.get("architecture", "arm64")
+    assert f"`provided.al2023` on {architecture} in particular" in section
+    assert "1,769 MB" in section
+    assert ("infrastructure/lib/service-config.ts" in section) == (answers.get("iac", "cdk") == "cdk")
