@@ -61,7 +61,6 @@ export class ServiceStack extends Stack {
     });
     validateConfig(config);
     Tags.of(this).add('project', config.projectName);
-    explainCheckovFindings(this);
 
     this.resources = createServiceResources(this, config);
     this.table = this.resources.table;
@@ -92,6 +91,8 @@ export class ServiceStack extends Stack {
     if (this.resources.deadLetterQueue) {
       this.alarms?.deadLetterQueue('queue', this.resources.deadLetterQueue);
     }
+    // checkov's reasons for what every resource of a type shares (lib/checks.ts), added at synth.
+    explainCheckovFindings(this);
   }
 
   /**
