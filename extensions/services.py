@@ -18,19 +18,44 @@ class AwsService:
     go_type: str  # the wrapper type, <package>.<go_type>
     env: str  # environment variable naming the resource
     field: str  # field name in a handler's dependencies
+    placeholder: str  # a value of the variable's shape that names nothing real (make measure)
 
 
 SERVICES: dict[str, AwsService] = {
     service.key: service
     for service in (
-        AwsService("dynamodb", "table", "NewFromConfig", "Table", "TABLE_NAME", "Table"),
-        AwsService("s3", "objects", "NewFromConfig", "Store", "BUCKET_NAME", "Objects"),
-        AwsService("sqs", "queue", "NewFromConfig", "Queue", "QUEUE_URL", "Queue"),
-        AwsService("sns", "topic", "NewFromConfig", "Topic", "TOPIC_ARN", "Topic"),
-        AwsService("secretsmanager", "secrets", "NewFromConfig", "Secret", "SECRET_ID", "Secret"),
-        AwsService("ssm", "params", "NewFromConfig", "Parameter", "PARAMETER_NAME", "Parameter"),
-        AwsService("kinesis", "stream", "NewFromConfig", "Stream", "STREAM_ARN", "Stream"),
-        AwsService("eventbridge", "bus", "NewFromConfig", "Bus", "EVENT_BUS_NAME", "Bus"),
+        AwsService("dynamodb", "table", "NewFromConfig", "Table", "TABLE_NAME", "Table", "measure-table"),
+        AwsService("s3", "objects", "NewFromConfig", "Store", "BUCKET_NAME", "Objects", "measure-bucket"),
+        AwsService(
+            "sqs",
+            "queue",
+            "NewFromConfig",
+            "Queue",
+            "QUEUE_URL",
+            "Queue",
+            "https://sqs.us-east-1.amazonaws.com/000000000000/measure-queue",
+        ),
+        AwsService(
+            "sns",
+            "topic",
+            "NewFromConfig",
+            "Topic",
+            "TOPIC_ARN",
+            "Topic",
+            "arn:aws:sns:us-east-1:000000000000:measure-topic",
+        ),
+        AwsService("secretsmanager", "secrets", "NewFromConfig", "Secret", "SECRET_ID", "Secret", "measure-secret"),
+        AwsService("ssm", "params", "NewFromConfig", "Parameter", "PARAMETER_NAME", "Parameter", "/measure/parameter"),
+        AwsService(
+            "kinesis",
+            "stream",
+            "NewFromConfig",
+            "Stream",
+            "STREAM_ARN",
+            "Stream",
+            "arn:aws:kinesis:us-east-1:000000000000:stream/measure-stream",
+        ),
+        AwsService("eventbridge", "bus", "NewFromConfig", "Bus", "EVENT_BUS_NAME", "Bus", "measure-bus"),
     )
 }
 

@@ -4,6 +4,7 @@
 //	make invoke FN=<function> [EVENT=<file>]   one invocation: prints the response and the REPORT line
 //	make dev [DEV_PORT=3000]                     serves the HTTP functions on 127.0.0.1
 //	make token [CLAIMS='{"email":"..."}']        prints a bearer token make dev accepts (auth.go)
+//	make measure [BUDGET=write]                  sizes and cold starts, against the budget file (measure.go)
 //
 // A function runs as Lambda runs it: its bootstrap (built for this machine) starts on the first
 // invocation, stays warm for the next ones, takes one at a time, gets the memory size, timeout
@@ -31,8 +32,10 @@ const usage = `usage:
   localrun invoke -fn <name> -bootstrap <file> -event <file.json> [flags]
   localrun dev -bootstrap-dir <dir> [-port 3000] [-watch=false] [flags]
   localrun token [-claims '{"email":"ada@example.com"}'] [-ttl 1h]
+  localrun measure -build-dir <dir> -bootstrap-dir <dir> -events-dir <dir> -budget <file.json>
+                   [-write-budget] [-summary <file.md>] [-runs 3] [flags]
 
-flags of both:
+flags of invoke, dev and measure:
   -runtime auto|rie|builtin  auto (the default): rie on Linux when -rie names the emulator, else builtin
   -rie <file>                the aws-lambda-rie binary (needed by -runtime rie)
   -timeout <seconds>         overrides every function's timeout (for a debugger)
@@ -93,6 +96,22 @@ func run(ctx context.Context, args []string) error {
 			return errors.New(usage)
 		}
 		return invoke(ctx, opts, a, os.Stdout, os.Stderr)
+	case "measure":
+		var a measureArgs
+		flags.StringVar(&a.buildDir, "build-dir", "", "directory holding <function>/bootstrap as deployed: the sizes")
+		flags.StringVar(&a.bootstrapDir, "bootstrap-dir", "", "directory holding <function>/bootstrap for this machine: the durations")
+		flags.StringVar(&a.eventsDir, "events-dir", "", "directory holding <function>/*.json; the first is invoked")
+		flags.StringVar(&a.budgetFile, "budget", "", "the budget file (JSON)")
+		flags.BoolVar(&a.writeBudget, "write-budget", false, "write the budget file from the figures measured")
+		flags.StringVar(&a.summary, "summary", "", "a file to append the table to, in markdown")
+		flags.IntVar(&a.runs, "runs", 3, "cold starts per function; the durations are their medians")
+		if err := parse(); err != nil {
+			return err
+		}
+		if a.buildDir == "" || a.bootstrapDir == "" || a.eventsDir == "" || a.budgetFile == "" {
+			return errors.New(usage)
+		}
+		return measure(ctx, opts, a, os.Stdout, os.Stderr)
 	case "dev":
 		dir := flags.String("bootstrap-dir", "", "directory holding <function>/bootstrap")
 		port := flags.Int("port", 3000, "port of the first HTTP function; the next ones follow")
