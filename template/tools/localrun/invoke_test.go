@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// invokeTestFunction runs make invoke's command on this test binary as function "echo" with
-// event, under the builtin runner.
-func invokeTestFunction(t *testing.T, mode, event string) (stdout, stderr string, err error) {
+// useEchoFunction makes this test binary the project's only function, "echo", run in mode
+// (see testBootstrap), for the duration of the test.
+func useEchoFunction(t *testing.T, mode string) {
 	t.Helper()
 	saved := functions
 	functions = []function{
@@ -22,6 +22,13 @@ func invokeTestFunction(t *testing.T, mode, event string) (stdout, stderr string
 	t.Cleanup(func() { functions = saved })
 	t.Setenv("LOCALRUN_TEST_BOOTSTRAP", mode)
 	t.Setenv("GORACE", "atexit_sleep_ms=0")
+}
+
+// invokeTestFunction runs make invoke's command on this test binary as function "echo" with
+// event, under the builtin runner.
+func invokeTestFunction(t *testing.T, mode, event string) (stdout, stderr string, err error) {
+	t.Helper()
+	useEchoFunction(t, mode)
 	eventFile := filepath.Join(t.TempDir(), "event.json")
 	require.NoError(t, os.WriteFile(eventFile, []byte(event), 0o600))
 

@@ -73,13 +73,7 @@ func TestOfflineEnvKeepsNoAWSAccessButTheRegion(t *testing.T) {
 // small file and whose local one is this test binary (see testBootstrap), with a sample event.
 func measureProject(t *testing.T, mode string) measureArgs {
 	t.Helper()
-	saved := functions
-	functions = []function{
-		{name: "echo", kind: "direct", memory: 128, timeout: 5, cdkID: "EchoFunction"},
-	}
-	t.Cleanup(func() { functions = saved })
-	t.Setenv("LOCALRUN_TEST_BOOTSTRAP", mode)
-	t.Setenv("GORACE", "atexit_sleep_ms=0")
+	useEchoFunction(t, mode)
 	dir := t.TempDir()
 	args := measureArgs{
 		buildDir:     filepath.Join(dir, "build"),
