@@ -13,11 +13,10 @@ nothing. It never fails the update.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import yaml
+from saved_answers import ANSWERS, append
 
-ANSWERS = Path(".copier-answers.yml")
 KEY = "api_auth"
 API_KINDS = ("apigw-rest", "apigw-http")
 
@@ -37,7 +36,7 @@ def main() -> int:
     apis = [f.get("name") for f in entries if isinstance(f, dict) and f.get("event") in API_KINDS]
     if KEY in answers or not apis:
         return 0
-    ANSWERS.write_text(text.rstrip("\n") + f"\n{KEY}: none\n")
+    append(text, {KEY: "none"})
     print(
         f"Kept the public APIs of {', '.join(map(str, apis))}: {KEY}: none is saved in {ANSWERS}. To put "
         "them behind an authorizer (0.3.0, Added), run make update DATA='api_auth=cognito' (or iam, jwt, "

@@ -20,8 +20,8 @@ import sys
 from pathlib import Path
 
 import yaml
+from saved_answers import ANSWERS, append
 
-ANSWERS = Path(".copier-answers.yml")
 SERVICE_CONFIG = Path("infrastructure/lib/service-config.ts")
 KEY = "apigw_cloudwatch_role"
 # How projects before 0.3.0 turned REST API logging on, once their account had the role.
@@ -53,7 +53,7 @@ def main() -> int:
     if KEY in answers or not has_rest_api(answers):
         return 0
     answer = saved_answer()
-    ANSWERS.write_text(text.rstrip("\n") + f"\n{KEY}: {answer}\n")
+    append(text, {KEY: answer})
     if answer == "account":
         print(
             f"REST API logging stays on, with the CloudWatch Logs role your account has: {KEY}: account "

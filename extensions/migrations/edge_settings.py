@@ -14,12 +14,11 @@ says how to move to the new defaults. Running it twice changes nothing. It never
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import yaml
+from saved_answers import ANSWERS, append
 
-ANSWERS = Path(".copier-answers.yml")
 # What each front door had before 0.3.0, as answers.
 ALB_BEFORE = {"alb_certificate": "http-only"}
 API_BEFORE = {"api_rate_limit": 10000, "api_burst_limit": 5000}
@@ -51,7 +50,7 @@ def main() -> int:
     keep = answers_to_keep(yaml.safe_load(text) or {})
     if not keep:
         return 0
-    ANSWERS.write_text(text.rstrip("\n") + "\n" + yaml.safe_dump(keep, sort_keys=False))
+    append(text, keep)
     if "alb_certificate" in keep:
         print(
             f"Kept plain HTTP on the load balancers: alb_certificate: http-only is saved in {ANSWERS}, and every "

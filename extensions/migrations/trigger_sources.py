@@ -14,11 +14,10 @@ update.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import yaml
+from saved_answers import ANSWERS, append
 
-ANSWERS = Path(".copier-answers.yml")
 KEY = "consumer_source"
 
 
@@ -30,7 +29,7 @@ def main() -> int:
     answers = yaml.safe_load(text) or {}
     if KEY in answers:
         return 0
-    ANSWERS.write_text(text.rstrip("\n") + f"\n{KEY}: own\n")
+    append(text, {KEY: "own"})
     print(
         f"Kept the consumers' own triggers: {KEY}: own is saved in {ANSWERS}. To have the sqs, "
         "dynamodb-stream, sns, s3, kinesis and eventbridge functions read the project's resources "
