@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 EXAMPLE_DIR := build/example/my-service
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-m 'unit or render'"
 PYTEST_ARGS ?=
+# pytest-xdist workers: one per core (at most 4); PYTEST_WORKERS=0 runs the tests in this process.
+# Tests that share a generated project stay in one worker (tests/conftest.py SHARED_PROJECTS).
+PYTEST_WORKERS ?= auto
 # Go linters the tests run on generated projects, pinned, installed into .tools/.
 TOOLS := $(CURDIR)/.tools
 GOLANGCI_LINT_VERSION := v2.15.0
@@ -47,7 +50,7 @@ example: install ## Generate $(EXAMPLE_DIR) with the default answers (then: cd $
 	$(BIN)/copier copy --trust --defaults --vcs-ref HEAD "$(CURDIR)" $(EXAMPLE_DIR)
 
 test: install tools ## Run the template's tests: unit, render, go, infra, gates and update tiers
-	PATH="$(TOOLS):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+	PATH="$(TOOLS):$$PATH" $(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses=4 --dist loadgroup $(PYTEST_ARGS)
 
 measure: install ## Print each event kind's bootstrap size (raw and zip -9) and copier copy time
 	$(BIN)/python scripts/measure.py $(MEASURE_ARGS)

@@ -18,6 +18,21 @@ ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = {key for key in yaml.safe_load((ROOT / "copier.yml").read_text()) if not key.startswith("_")}
 
 
+# `make test` runs the suite in parallel (pytest-xdist, --dist loadgroup). The session projects
+# below are shared by many tests that run make targets in their directory (build/, cdk.out,
+# node_modules), so every test using one runs in the same worker, one after another; the first
+# of them builds it there. Tests without one are spread over the workers freely.
+SHARED_PROJECTS = ("default_project", "every_kind_project", "every_kind_twice_project", "event_driven_project")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        shared = [name for name in SHARED_PROJECTS if name in getattr(item, "fixturenames", ())]
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_copier_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep a developer's ~/.config/copier/settings.yml defaults out of the tests."""
