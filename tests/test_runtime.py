@@ -23,7 +23,7 @@ from typing import Any
 import boto3
 import pytest
 
-from extensions.events import CATALOGUE
+from extensions.events import CATALOGUE, EventKind
 from extensions.services import SERVICES
 
 from .conftest import free_port, generate, port_is_free
@@ -315,19 +315,24 @@ def test_invoke_runs_every_kinds_sample_event(every_kind_project: Path, aws_env:
         kind = CATALOGUE[fn["event"]]
         sample = sorted(p.name for p in (project / "events" / fn["name"]).iterdir())[0]
         response, _ = make_invoke(project, aws_env, f"FN={fn['name']}", f"EVENT={project}/events/{fn['name']}/{sample}")
-        where = f"{fn['name']} ({kind.key}) with {sample}: {response!r}"
-        if kind.http:
-            assert 200 <= response["statusCode"] < 300, where
-        elif kind.authorizer:  # its sample token is localrun's, whose issuer make invoke gives it
-            assert response.get("isAuthorized") is True or response["policyDocument"]["Statement"][0]["Effect"] == (
-                "Allow"
-            ), where
-        elif kind.batch:
-            assert set(response) == {"batchItemFailures"} and not response["batchItemFailures"], where
-        elif kind.go_input:
-            assert response is None, where  # the kind returns only an error
-        else:
-            assert isinstance(response, dict) and response, where  # direct: a typed result
+        assert_promised_response(kind, response, f"{fn['name']} ({kind.key}) with {sample}")
+
+
+def assert_promised_response(kind: EventKind, response: Any, where: str) -> None:
+    """The response a function of this kind gives a sample event it handles."""
+    where = f"{where}: {response!r}"
+    if kind.http:
+        assert 200 <= response["statusCode"] < 300, where
+    elif kind.authorizer:  # its sample token is localrun's, whose issuer make invoke gives it
+        assert response.get("isAuthorized") is True or response["policyDocument"]["Statement"][0]["Effect"] == (
+            "Allow"
+        ), where
+    elif kind.batch:
+        assert set(response) == {"batchItemFailures"} and not response["batchItemFailures"], where
+    elif kind.go_input:
+        assert response is None, where  # the kind returns only an error
+    else:
+        assert isinstance(response, dict) and response, where  # direct: a typed result
 
 
 def with_bad_record(sample: Path, spoil: Callable[[dict[str, Any]], str]) -> tuple[dict[str, Any], str]:
