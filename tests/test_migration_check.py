@@ -75,8 +75,11 @@ def test_every_planted_go1x_setting_is_found_with_its_fix() -> None:
     assert kinds >= {"sam", "cloudformation", "serverless", "serverless-ts", "terraform", "cdk-ts", "cdk-py", "cdk-go"}
 
 
-def test_migrated_files_and_look_alikes_are_not_reported() -> None:
-    code, findings = check_migration(FIXTURES / "clean")
+@pytest.mark.parametrize("tree", ["clean", "clean-cli"])
+def test_migrated_files_and_look_alikes_are_not_reported(tree: str) -> None:
+    """clean: the migrated forms, and settings that only look like go1.x ones; clean-cli: a Linux
+    build in a tree without Lambda functions (no aws-lambda-go, no go1.x), which is no Lambda build."""
+    code, findings = check_migration(FIXTURES / tree)
     assert findings == []
     assert code == 0
 

@@ -30,7 +30,8 @@ func scanTree(root string) ([]Finding, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("%s is not a directory", root)
 	}
-	var findings []Finding
+	var findings, builds []Finding
+	usesLambdaGo := false
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, walkErr error) error {
 		if walkErr != nil {
 			return walkErr
@@ -41,8 +42,8 @@ func scanTree(root string) ([]Finding, error) {
 			}
 			return nil
 		}
-		check := checkerFor(p)
-		if check == nil || !d.Type().IsRegular() {
+		check, isBuild := checkerFor(p)
+		if (check == nil && !dependencyFiles[d.Name()]) || !d.Type().IsRegular() {
 			return nil
 		}
 		info, err := d.Info()
@@ -53,6 +54,12 @@ func scanTree(root string) ([]Finding, error) {
 		if err != nil {
 			return err
 		}
+		if dependencyFiles[d.Name()] && strings.Contains(string(data), lambdaGoModule) {
+			usesLambdaGo = true
+		}
+		if check == nil {
+			return nil
+		}
 		found, err := check(filepath.ToSlash(p), string(data))
 		if errors.Is(err, errSkip) {
 			return nil
@@ -60,55 +67,80 @@ func scanTree(root string) ([]Finding, error) {
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, err)
 		}
-		findings = append(findings, found...)
+		if isBuild {
+			builds = append(builds, found...)
+		} else {
+			findings = append(findings, found...)
+		}
 		return nil
 	})
+	// A GOOS=linux build is a Lambda build only in a tree of Lambda functions: one that depends on
+	// aws-lambda-go or deploys a go1.x function. Elsewhere it builds a Linux program (a CLI, a
+	// server) whose name and tags are its own business.
+	if usesLambdaGo || hasRule(findings, ruleRuntime) {
+		findings = append(findings, builds...)
+	}
 	return findings, err
+}
+
+// dependencyFiles name a Go project's dependencies: go.mod, and dep's and glide's from before it.
+var dependencyFiles = map[string]bool{
+	"go.mod": true, "Gopkg.toml": true, "Gopkg.lock": true, "glide.yaml": true, "glide.lock": true,
+}
+
+func hasRule(findings []Finding, rule string) bool {
+	for _, f := range findings {
+		if f.Rule == rule {
+			return true
+		}
+	}
+	return false
 }
 
 // checker reads one file's text and returns its findings, or errSkip when the file turns out
 // not to be one this check understands.
 type checker func(file, text string) ([]Finding, error)
 
-// checkerFor picks the checker by the file's name (and, for YAML and JSON, its place).
-func checkerFor(p string) checker {
+// checkerFor picks the checker by the file's name (and, for YAML and JSON, its place), and
+// tells whether it reads build commands.
+func checkerFor(p string) (checker, bool) {
 	slashed := filepath.ToSlash(p)
 	name := path.Base(slashed)
 	lower := strings.ToLower(name)
 	inWorkflows := strings.Contains(slashed, ".github/workflows/")
 	switch {
 	case name == "go.mod":
-		return checkGoMod
+		return checkGoMod, false
 	case lower == "makefile" || lower == "gnumakefile" || strings.HasSuffix(lower, ".mk"):
-		return checkMakefile
+		return checkMakefile, true
 	case strings.HasSuffix(lower, ".sh") || strings.HasSuffix(lower, ".bash"):
-		return checkScript
+		return checkScript, true
 	case strings.HasSuffix(lower, ".tf"):
-		return checkTerraform
+		return checkTerraform, false
 	case strings.HasSuffix(lower, ".tf.json"):
-		return checkJSONConfig
+		return checkJSONConfig, false
 	case lower == "serverless.yml" || lower == "serverless.yaml":
-		return checkYAMLConfig
+		return checkYAMLConfig, false
 	case (strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml")) &&
 		(inWorkflows || strings.HasPrefix(lower, "buildspec")):
-		return checkScript
+		return checkScript, true
 	case strings.HasSuffix(lower, ".yml") || strings.HasSuffix(lower, ".yaml"):
-		return checkCloudFormationYAML
+		return checkCloudFormationYAML, false
 	case strings.HasSuffix(lower, ".json"):
-		return checkJSONConfig
+		return checkJSONConfig, false
 	case lower == "serverless.ts" || lower == "serverless.js":
-		return checkServerlessSource
+		return checkServerlessSource, false
 	case strings.HasSuffix(lower, ".d.ts"):
-		return nil
+		return nil, false
 	case strings.HasSuffix(lower, ".ts") || strings.HasSuffix(lower, ".js") ||
 		strings.HasSuffix(lower, ".mjs") || strings.HasSuffix(lower, ".cjs"):
-		return checkCDKScript
+		return checkCDKScript, false
 	case strings.HasSuffix(lower, ".py"):
-		return checkCDKPython
+		return checkCDKPython, false
 	case strings.HasSuffix(lower, ".go"):
-		return checkCDKGo
+		return checkCDKGo, false
 	}
-	return nil
+	return nil, false
 }
 
 // lineAt turns byte offsets into 1-based line numbers.
