@@ -77,8 +77,9 @@ def test_every_planted_go1x_setting_is_found_with_its_fix() -> None:
 
 @pytest.mark.parametrize("tree", ["clean", "clean-cli"])
 def test_migrated_files_and_look_alikes_are_not_reported(tree: str) -> None:
-    """clean: the migrated forms, and settings that only look like go1.x ones; clean-cli: a Linux
-    build in a tree without Lambda functions (no aws-lambda-go, no go1.x), which is no Lambda build."""
+    """clean: the migrated forms, settings that only look like go1.x ones, and a Linux build in a
+    module of its own without aws-lambda-go (tools/release); clean-cli: a Linux build in a tree
+    without Lambda functions (no aws-lambda-go, no go1.x). Neither build is a Lambda build."""
     code, findings = check_migration(FIXTURES / tree)
     assert findings == []
     assert code == 0

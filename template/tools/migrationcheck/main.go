@@ -8,7 +8,7 @@
 // CDK apps (TypeScript, JavaScript, Python, Go), Makefiles, shell scripts and GitHub workflows,
 // and go.mod. It reports every go1.x runtime, every handler of a Go function other than
 // bootstrap, every Lambda build that does not produce bootstrap or lacks -tags lambda.norpc
-// (a GOOS=linux go build, in a tree that depends on aws-lambda-go or deploys go1.x), every
+// (a GOOS=linux go build, in a module that requires aws-lambda-go or a tree that deploys go1.x), every
 // setting that pins x86_64, and an aws-lambda-go older than the first release that speaks the
 // Runtime API of the provided runtimes. Each finding names its file and
 // line and says the fix. It exits 1 when it found something, 2 when it could not read the tree.

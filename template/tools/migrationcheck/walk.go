@@ -31,7 +31,7 @@ func scanTree(root string) ([]Finding, error) {
 		return nil, fmt.Errorf("%s is not a directory", root)
 	}
 	var findings, builds []Finding
-	usesLambdaGo := false
+	modules := map[string]bool{} // directory of each go.mod (and dep, glide file): requires aws-lambda-go
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, walkErr error) error {
 		if walkErr != nil {
 			return walkErr
@@ -54,8 +54,9 @@ func scanTree(root string) ([]Finding, error) {
 		if err != nil {
 			return err
 		}
-		if dependencyFiles[d.Name()] && strings.Contains(string(data), lambdaGoModule) {
-			usesLambdaGo = true
+		if dependencyFiles[d.Name()] {
+			dir := filepath.ToSlash(filepath.Dir(p))
+			modules[dir] = modules[dir] || strings.Contains(string(data), lambdaGoModule)
 		}
 		if check == nil {
 			return nil
@@ -74,13 +75,34 @@ func scanTree(root string) ([]Finding, error) {
 		}
 		return nil
 	})
-	// A GOOS=linux build is a Lambda build only in a tree of Lambda functions: one that depends on
-	// aws-lambda-go or deploys a go1.x function. Elsewhere it builds a Linux program (a CLI, a
-	// server) whose name and tags are its own business.
-	if usesLambdaGo || hasRule(findings, ruleRuntime) {
-		findings = append(findings, builds...)
+	// A GOOS=linux build is a Lambda build only in a module of Lambda functions: the nearest go.mod
+	// (or dep, glide file) above the build's file requires aws-lambda-go, or, with none above it,
+	// the tree deploys a go1.x function. Elsewhere it builds a Linux program (a CLI, a server)
+	// whose name and tags are its own business.
+	deploysGo1x := hasRule(findings, ruleRuntime)
+	for _, b := range builds {
+		if lambda, found := nearestModule(modules, path.Dir(b.File), filepath.ToSlash(root)); (found && lambda) || (!found && deploysGo1x) {
+			findings = append(findings, b)
+		}
 	}
 	return findings, err
+}
+
+// nearestModule looks for a dependency file in dir and its parents up to root.
+func nearestModule(modules map[string]bool, dir, root string) (lambda, found bool) {
+	for {
+		if lambda, ok := modules[dir]; ok {
+			return lambda, true
+		}
+		if dir == root || dir == "." || dir == "/" {
+			return false, false
+		}
+		parent := path.Dir(dir)
+		if parent == dir {
+			return false, false
+		}
+		dir = parent
+	}
 }
 
 // dependencyFiles name a Go project's dependencies: go.mod, and dep's and glide's from before it.
