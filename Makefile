@@ -20,7 +20,7 @@ ACTIONLINT_VERSION := v1.7.12
 CHECKOV_VERSION := 3.3.30
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools example test measure measure-invoke lint clean
+.PHONY: help install tools example test measure measure-invoke check-migration lint clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {name[++n] = $$1; text[n] = $$2; if (length($$1) > w) w = length($$1)} \
@@ -57,6 +57,15 @@ measure: install ## Print each event kind's bootstrap size (raw and zip -9) and 
 
 measure-invoke: install ## Print the wall time of a local invoke against hello world's, under both local runners
 	$(BIN)/python scripts/measure_invoke.py
+
+# The go1.x migration check that generated projects run as make check-migration, on any
+# repository, with nothing but Go: its files are plain Go, built here without a module.
+MIGRATIONCHECK_SOURCES := $(filter-out %_test.go,$(wildcard template/tools/migrationcheck/*.go))
+REPO ?=
+check-migration: ## Report what ties the Lambda functions of REPO (a directory) to go1.x or x86_64, with file, line and fix
+	@test -n "$(REPO)" || { echo "usage: make check-migration REPO=<directory of the repository to check> [ARGS=-json]" >&2; exit 2; }
+	@go build -o build/migrationcheck $(MIGRATIONCHECK_SOURCES)
+	@build/migrationcheck $(ARGS) "$(REPO)"
 
 lint: install ## Lint the template's own Python
 	$(BIN)/ruff check extensions scripts tests
