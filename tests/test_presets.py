@@ -1,6 +1,6 @@
 """The starter catalogue's presets, end to end: each preset in presets/ generates a project that
 vets, tests with -race, builds arm64 bootstraps, synthesizes with cdk-nag and cfn-lint clean,
-passes checkov with every skip explained, and answers the first sample event of every function
+passes its infrastructure tests (tsc, jest) and checkov with every skip explained, and answers the first sample event of every function
 under localrun's own Runtime API against a local AWS holding the stack's resources (AWS=local).
 One test per preset, so that xdist runs the presets side by side and each project is made once."""
 
@@ -64,6 +64,7 @@ def test_preset_works_end_to_end(copie: Any, preset: Path, tmp_path: Path) -> No
     open_findings, _acknowledged = nag_report(project)
     assert open_findings == []
     assert cfn_lint_errors(project) == []
+    run(project, "make", "infra-test")  # tsc and jest, as the generated CI runs them
 
     for fn in answers["functions"]:
         event = first_sample(project, fn["name"])
