@@ -202,7 +202,7 @@ def test_two_of_every_kind_with_every_service_vet_test_and_build(every_kind_twic
     assert built == sorted(fn["name"] for fn in functions)
     for fn in functions:
         main = (project / "cmd" / fn["name"] / "main.go").read_text()
-        assert "config.LoadDefaultConfig(ctx)" in main, f"{fn['name']} builds no AWS clients"
+        assert "awsconfig.Load(ctx)" in main, f"{fn['name']} builds no AWS clients"
 
 
 # A line of `go test -bench` output with allocations: name/sub-benchmark[-GOMAXPROCS] N ns/op B/op allocs/op.
