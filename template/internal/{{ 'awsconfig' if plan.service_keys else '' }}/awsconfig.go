@@ -7,6 +7,10 @@
 // package initialisation of four more service clients in every cold start. Load reads the
 // Lambda environment itself and keeps config.LoadDefaultConfig for everywhere else, such as a
 // local run with AWS_PROFILE against a real account.
+//
+// The bootstraps make build deploys are built with the tag awsconfig.lambdaonly, which leaves
+// config.LoadDefaultConfig out of them: there, Load works only in Lambda's environment and
+// otherwise says so. Local builds (make local-build, go test) keep it.
 package awsconfig
 
 import (
@@ -14,14 +18,13 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 )
 
 // Load returns the configuration for the environment the function runs in: FromLambda's when
-// the environment is Lambda's, config.LoadDefaultConfig's otherwise.
+// the environment is Lambda's, config.LoadDefaultConfig's otherwise (see loadDefault).
 func Load(ctx context.Context) (aws.Config, error) {
 	if cfg, ok, err := FromLambda(os.Getenv); ok || err != nil {
 		return cfg, err
 	}
-	return config.LoadDefaultConfig(ctx)
+	return loadDefault(ctx)
 }
