@@ -113,6 +113,103 @@ func main() {{
 	}}{HANDLER}""",
 }
 
+# Times INIT by CPU time as well as wall time: the first barely moves when other processes load
+# the machine, the second does. Written into the generated project and run with go run.
+INIT_CPU = r"""// Command initcpu starts each bootstrap as Lambda would, many times, interleaved, and reports the
+// median CPU time (user + system) and wall time each spends before it asks for its first event:
+// its INIT. CPU time barely moves when other processes load the machine; wall time does.
+//
+//	go run ./tools/initcpu -rounds 41 name=path/to/bootstrap ...
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	rounds := flag.Int("rounds", 41, "cold starts per bootstrap")
+	flag.Parse()
+	ready := make(chan struct{}, 1)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
+		ready <- struct{}{}
+		<-r.Context().Done()
+	})
+	mux.HandleFunc("/2020-01-01/extension/register", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Lambda-Extension-Identifier", "id")
+		_, _ = w.Write([]byte("{}"))
+	})
+	mux.HandleFunc("/2020-01-01/extension/event/next", func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+	})
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	go func() { _ = http.Serve(listener, mux) }()
+
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "AWS_LAMBDA_RUNTIME_API="+listener.Addr().String(), "AWS_LAMBDA_FUNCTION_NAME=f",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=1024", "AWS_LAMBDA_FUNCTION_VERSION=$LATEST", "AWS_REGION=us-east-1",
+		"AWS_DEFAULT_REGION=us-east-1", "AWS_ACCESS_KEY_ID=a", "AWS_SECRET_ACCESS_KEY=b", "AWS_SESSION_TOKEN=c",
+		"TABLE_NAME=t", "AWS_LAMBDA_LOG_FORMAT=JSON")
+
+	type target struct{ name, path string }
+	var targets []target
+	for _, arg := range flag.Args() {
+		name, path, _ := strings.Cut(arg, "=")
+		targets = append(targets, target{name, path})
+	}
+	cpu := map[string][]time.Duration{}
+	wall := map[string][]time.Duration{}
+	for range *rounds {
+		for _, t := range targets {
+			cmd := exec.Command(t.path)
+			cmd.Env = env
+			started := time.Now()
+			if err := cmd.Start(); err != nil {
+				panic(err)
+			}
+			select {
+			case <-ready:
+			case <-time.After(10 * time.Second):
+				panic(t.name + " never asked for an event")
+			}
+			elapsed := time.Since(started)
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			usage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+			cpu[t.name] = append(cpu[t.name], time.Duration(usage.Utime.Nano()+usage.Stime.Nano()))
+			wall[t.name] = append(wall[t.name], elapsed)
+		}
+	}
+	for _, t := range targets {
+		fmt.Printf("%s %.3f %.3f\n", t.name, ms(median(cpu[t.name])), ms(median(wall[t.name])))
+	}
+}
+
+func median(values []time.Duration) time.Duration {
+	slices.Sort(values)
+	return values[len(values)/2]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+"""
+
 ROW = re.compile(r"^(\S+)\s+([\d,]+)\s+([\d,]+)\s+([\d.]+)\s+([\d.]+)")
 
 
@@ -151,10 +248,21 @@ def add_references(project: Path, before: bool) -> list[str]:
     return [*(["api-before"] if before else []), *names]
 
 
+def measure_init_cpu(project: Path, names: list[str], rounds: int) -> dict[str, float]:
+    """Median CPU milliseconds each function's local bootstrap spends before it asks for an event."""
+    (project / "tools/initcpu").mkdir()
+    (project / "tools/initcpu/main.go").write_text(INIT_CPU)
+    targets = [f"{name}=build/local/{name}/bootstrap" for name in names]
+    with local.cwd(project):
+        out = local["go"]["run", "./tools/initcpu", "-rounds", str(rounds), *targets]()
+    return {name: float(cpu) for name, cpu, _ in (line.split() for line in out.splitlines())}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="make measure rounds (default 5)")
     parser.add_argument("--runs", type=int, default=11, help="cold starts per function and round (default 11)")
+    parser.add_argument("--cpu-runs", type=int, default=61, help="cold starts per function for CPU time (default 61)")
     parser.add_argument("--before", metavar="REF", help="also measure the api generated from this git ref")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="compare-startup-") as tmp:
@@ -163,42 +271,53 @@ def main() -> None:
         names = add_references(project, bool(args.before))
         with local.cwd(project):
             local["make"]["build", "local-build"]()
+            # The local build keeps config.LoadDefaultConfig for named profiles; time the api as
+            # deployed, with make build's tags.
+            tags = local["make"]["-s", "--eval=print-tags: ; @echo $(DEPLOY_TAGS)", "print-tags"]().strip()
+            with local.env(CGO_ENABLED="0"):
+                local["go"]["build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-tags", tags][
+                    "-o", "build/local/api/bootstrap", "./cmd/api"
+                ]()
         if args.before:
             generate(Path(tmp) / "before", args.before)
             add_before(project, Path(tmp) / "before")
+        sizes: dict[str, int] = {}
+        inits: dict[str, list[float]] = {name: [] for name in names}
+        measure = local[str(project / ".tools/localrun")][
+            "measure",
+            "-build-dir",
+            "build",
+            "-bootstrap-dir",
+            "build/local",
+            "-events-dir",
+            "events",
+            "-budget",
+            str(Path(tmp) / "none.json"),
+            "-runs",
+            str(args.runs),
+        ]
         with local.cwd(project):
-            sizes: dict[str, int] = {}
-            inits: dict[str, list[float]] = {name: [] for name in names}
-            measure = local[str(project / ".tools/localrun")][
-                "measure",
-                "-build-dir",
-                "build",
-                "-bootstrap-dir",
-                "build/local",
-                "-events-dir",
-                "events",
-                "-budget",
-                str(Path(tmp) / "none.json"),
-                "-runs",
-                str(args.runs),
-            ]
             for _ in range(args.rounds):
                 for line in measure().splitlines():
                     if (match := ROW.match(line)) and match[1] in inits:
                         sizes[match[1]] = int(match[2].replace(",", ""))
                         inits[match[1]].append(float(match[4]))
+        cpu = measure_init_cpu(project, names, args.cpu_runs)
     init = {name: statistics.median(values) for name, values in inits.items()}
-    print(f"{args.rounds} rounds x {args.runs} cold starts; INIT is the median of the rounds' medians\n")
     print(
-        "| function | bootstrap bytes | INIT ms | size / ref-sdk | size / ref-lean"
-        " | INIT / ref-hello | INIT / ref-sdk | INIT / ref-lean |"
+        f"INIT: median of {args.rounds} make-measure rounds x {args.runs} cold starts (wall);"
+        f" INIT CPU: median of {args.cpu_runs} cold starts (user + system)\n"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print(
+        "| function | bootstrap bytes | INIT ms | INIT CPU ms | size / ref-sdk | size / ref-lean"
+        " | CPU / ref-hello | CPU / ref-sdk | CPU / ref-lean |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for name in names:
         print(
-            f"| {name} | {sizes[name]:,} | {init[name]:.1f} | {sizes[name] / sizes['ref-sdk']:.2f} | "
-            f"{sizes[name] / sizes['ref-lean']:.2f} | {init[name] / init['ref-hello']:.2f} | "
-            f"{init[name] / init['ref-sdk']:.2f} | {init[name] / init['ref-lean']:.2f} |"
+            f"| {name} | {sizes[name]:,} | {init[name]:.1f} | {cpu[name]:.2f} | {sizes[name] / sizes['ref-sdk']:.2f} | "
+            f"{sizes[name] / sizes['ref-lean']:.2f} | {cpu[name] / cpu['ref-hello']:.2f} | "
+            f"{cpu[name] / cpu['ref-sdk']:.2f} | {cpu[name] / cpu['ref-lean']:.2f} |"
         )
     print("\nINIT of every round (ms):")
     for name in names:
