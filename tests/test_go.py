@@ -80,6 +80,13 @@ def test_deployed_bootstraps_leave_the_default_config_chain_out(default_project:
     passed = {a["Test"] for a in actions if a.get("Action") == "pass" and "Test" in a}
     failed = {a["Test"] for a in actions if a.get("Action") == "fail" and "Test" in a}
     assert "TestLoadWithoutTheDefaultChain" in passed and not failed, (passed, failed)
+    # The README's way to keep the chain in.
+    try:
+        run(default_project, "make", "build", "DEPLOY_TAGS=lambda.norpc")
+        info = run(default_project, "go", "version", "-m", "build/api/bootstrap")
+        assert f"{gomod.SDK}/config" in {line.split()[1] for line in info.splitlines() if line.split()[:1] == ["dep"]}
+    finally:
+        run(default_project, "make", "build")
 
 
 def test_builds_are_reproducible(default_project: Path, tmp_path: Path) -> None:
