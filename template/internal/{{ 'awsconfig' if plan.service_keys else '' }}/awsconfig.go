@@ -2,9 +2,9 @@
 //
 // In Lambda, everything the SDK needs is in the environment: the region and the execution role's
 // credentials. config.LoadDefaultConfig finds them there too, but a binary that links it also
-// links and initialises the providers for shared config files, SSO, STS web identity, IMDS and
+// links and initializes the providers for shared config files, SSO, STS web identity, IMDS and
 // credential processes, none of which a Lambda function uses: about 2 MB of bootstrap and the
-// package initialisation of four more service clients in every cold start. Load reads the
+// package initialization of four more service clients in every cold start. Load reads the
 // Lambda environment itself and keeps config.LoadDefaultConfig for everywhere else, such as a
 // local run with AWS_PROFILE against a real account.
 //
