@@ -70,9 +70,10 @@ FEATURES: dict[str, Feature] = {
         indirect=("go.yaml.in/yaml/v3",),
     ),
     "aws": Feature(
-        direct=(SDK, f"{SDK}/config"),
+        # internal/awsconfig builds the configuration in Lambda from credentials and smithy-go's
+        # logger, and leaves every other environment to config.
+        direct=(SDK, f"{SDK}/config", f"{SDK}/credentials", "github.com/aws/smithy-go"),
         indirect=(
-            f"{SDK}/credentials",
             f"{SDK}/feature/ec2/imds",
             f"{SDK}/internal/configsources",
             f"{SDK}/internal/endpoints/v2",
@@ -83,7 +84,6 @@ FEATURES: dict[str, Feature] = {
             f"{SDK}/service/sso",
             f"{SDK}/service/ssooidc",
             f"{SDK}/service/sts",
-            "github.com/aws/smithy-go",
         ),
     ),
     # The users example: repository over DynamoDB (its tests build smithy errors).

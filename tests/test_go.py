@@ -65,6 +65,30 @@ def test_build_makes_static_arm64_bootstraps(default_project: Path) -> None:
     assert info.static
 
 
+def test_deployed_bootstraps_leave_the_default_config_chain_out(default_project: Path) -> None:
+    """make build tags the bootstraps awsconfig.lambdaonly: config.LoadDefaultConfig and the SSO, STS
+    and IMDS clients it brings are not linked; the package's tests pass in that build too."""
+    run(default_project, "make", "build")
+    info = run(default_project, "go", "version", "-m", "build/api/bootstrap")
+    deps = {line.split()[1] for line in info.splitlines() if line.split()[:1] == ["dep"]}
+    assert f"{gomod.SDK}/credentials" in deps and f"{gomod.SDK}/service/dynamodb" in deps, deps
+    assert not {f"{gomod.SDK}/config", f"{gomod.SDK}/service/sts", f"{gomod.SDK}/service/sso"} & deps, deps
+    tags = ["-tags", "awsconfig.lambdaonly"]
+    run(default_project, "go", "vet", *tags, "./internal/awsconfig/")
+    out = run(default_project, "go", "test", "-json", "-count=1", *tags, "./internal/awsconfig/")
+    actions = [json.loads(line) for line in out.splitlines()]
+    passed = {a["Test"] for a in actions if a.get("Action") == "pass" and "Test" in a}
+    failed = {a["Test"] for a in actions if a.get("Action") == "fail" and "Test" in a}
+    assert "TestLoadWithoutTheDefaultChain" in passed and not failed, (passed, failed)
+    # The README's way to keep the chain in.
+    try:
+        run(default_project, "make", "build", "DEPLOY_TAGS=lambda.norpc")
+        info = run(default_project, "go", "version", "-m", "build/api/bootstrap")
+        assert f"{gomod.SDK}/config" in {line.split()[1] for line in info.splitlines() if line.split()[:1] == ["dep"]}
+    finally:
+        run(default_project, "make", "build")
+
+
 def test_builds_are_reproducible(default_project: Path, tmp_path: Path) -> None:
     """Same source, another directory: same bytes, so CDK redeploys only real changes."""
     elsewhere = tmp_path / "elsewhere"
@@ -203,7 +227,7 @@ def test_two_of_every_kind_with_every_service_vet_test_and_build(every_kind_twic
     assert built == sorted(fn["name"] for fn in functions)
     for fn in functions:
         main = (project / "cmd" / fn["name"] / "main.go").read_text()
-        assert "config.LoadDefaultConfig(ctx)" in main, f"{fn['name']} builds no AWS clients"
+        assert "awsconfig.Load(ctx)" in main, f"{fn['name']} builds no AWS clients"
 
 
 # A line of `go test -bench` output with allocations: name/sub-benchmark[-GOMAXPROCS] N ns/op B/op allocs/op.

@@ -135,6 +135,7 @@ def test_without_the_example_there_is_no_users_code(copie: Any) -> None:
     assert (project / "pkg/apperr/errors.go").is_file()
     assert not (project / "internal/service").exists()
     assert not (project / "internal/repository").exists()
+    assert not (project / "internal/awsconfig").exists(), "no function builds AWS clients"
     assert "HelloHandler" not in (project / "internal/handler/api.go").read_text()
     assert "type APIHandler struct" in (project / "internal/handler/api.go").read_text()
     assert sorted(p.name for p in (project / "events/api").iterdir()) == ["get-hello.json", "post-hello.json"]
@@ -328,7 +329,9 @@ def test_each_service_renders_its_package_and_wiring(copie: Any, key: str) -> No
     worker = (project / "cmd/worker/main.go").read_text()
     assert f"deps.{service.field}, err = {service.package}.{service.constructor}(cfg)" in worker
     assert f'"github.com/example/my-service/internal/{service.package}"' in worker
-    assert "config.LoadDefaultConfig" not in (project / "cmd/plain/main.go").read_text()
+    assert "awsconfig.Load" not in (project / "cmd/plain/main.go").read_text()
+    assert "cfg, err := awsconfig.Load(ctx)" in worker
+    assert (project / "internal/awsconfig/awsconfig.go").is_file()
     handler = (project / "internal/handler/worker.go").read_text()
     deps = re.search(r"type WorkerHandlerDeps struct \{(.*?)\n\}", handler, re.S)
     assert deps is not None
