@@ -208,6 +208,12 @@ def test_golangci_lint_accepts_every_kind_together(every_kind_project: Path) -> 
     run(every_kind_project, require_tool("golangci-lint"), "run", "./...")
 
 
+def test_golangci_lint_accepts_idempotency_and_tracing(production_project: Path) -> None:
+    """internal/idempotency (with its integration test), internal/tracing and the handlers and
+    mains that use them; staticcheck would report a deprecated OpenTelemetry contrib module."""
+    run(production_project, require_tool("golangci-lint"), "run", "--build-tags", "integration", "./...")
+
+
 @pytest.mark.parametrize("key", KIND_KEYS)
 def test_golangci_lint_accepts_each_kind_alone(copie: Any, key: str) -> None:
     """Alone, a kind must not leave shared helpers unused (middleware, batch, test helpers)."""
