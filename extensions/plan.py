@@ -124,6 +124,10 @@ WAF_IP_RATE_LIMIT = 2000
 # can protect (HTTP APIs and function URLs cannot have a web ACL).
 THROTTLED_KINDS = ("apigw-rest", "apigw-http")
 
+API_KEY_KINDS = ("apigw-rest",)
+WAF_KINDS = ("apigw-rest", "alb")
+
+
 # The kinds that the idempotency answer makes skip repeat deliveries, by message or event id
 # (internal/idempotency): at-least-once sources whose handler processes one item per id.
 IDEMPOTENT_KINDS = ("sqs", "eventbridge")
@@ -138,8 +142,6 @@ def tracing_spans(answers: Mapping[str, Any]) -> bool:
 def idempotent(kind: EventKind, answers: Mapping[str, Any]) -> bool:
     """Whether a function of ``kind`` skips repeat deliveries (the idempotency answer)."""
     return bool(answers.get("idempotency")) and kind.key in IDEMPOTENT_KINDS
-API_KEY_KINDS = ("apigw-rest",)
-WAF_KINDS = ("apigw-rest", "alb")
 
 
 def alb_https(answers: Mapping[str, Any]) -> dict[str, str] | None:
@@ -302,7 +304,7 @@ def function_plan(
     services = function_services(answer, aws_services, crud=crud, all_services=kind.all_services)
     is_idempotent = idempotent(kind, answers)
     # The packages its main builds besides its services' and its handler.
-    main_packages = sorted([*(["idempotency"] if is_idempotent else []), *(["tracing"] if tracing_spans(answers) else [])])
+    main_packages = [*(["idempotency"] if is_idempotent else []), *(["tracing"] if tracing_spans(answers) else [])]
     memory = int(answer.get("memory") or kind.memory)
     concurrency, concurrency_reason = function_concurrency(kind, answer, memory)
     fifo = bool(answer.get("fifo"))

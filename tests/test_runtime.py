@@ -308,12 +308,13 @@ def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: st
 
 
 def test_idempotency_and_tracing_pass_their_tests_against_moto(production_project: Path, moto_endpoint: str) -> None:
-    """With idempotency and tracing spans on, the project's tests pass with -race, the
-    idempotency store's against moto: a repeat is not processed twice, nor are concurrent repeats
+    """With idempotency and tracing spans on, the tests of the handlers and of the two packages
+    pass with -race, the idempotency store's against moto: a repeat is not processed twice, nor are concurrent repeats
     (one runs, the others meet its claim); the tracing package's spans have their names, their
     parent from the X-Ray header and a child per SDK call."""
+    packages = ["./internal/handler/", "./internal/idempotency/", "./internal/tracing/"]
     done = subprocess.run(
-        ["go", "test", "-race", "-count=1", "-tags", "integration", "-json", "./internal/..."],
+        ["go", "test", "-race", "-count=1", "-tags", "integration", "-json", *packages],
         cwd=production_project,
         env=moto_env(moto_endpoint),
         capture_output=True,
@@ -324,7 +325,9 @@ def test_idempotency_and_tracing_pass_their_tests_against_moto(production_projec
     events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     failed = sorted({e["Test"] for e in events if e.get("Action") == "fail" and e.get("Test")})
     assert done.returncode == 0, failed or done.stderr[-3000:]
-    passed = {(e["Package"].rsplit("/", 1)[-1], e["Test"]) for e in events if e.get("Action") == "pass" and e.get("Test")}
+    passed = {
+        (e["Package"].rsplit("/", 1)[-1], e["Test"]) for e in events if e.get("Action") == "pass" and e.get("Test")
+    }
     assert {
         ("idempotency", "TestIntegration/a_repeat_is_not_processed_twice"),
         ("idempotency", "TestIntegration/two_concurrent_repeats_run_the_work_once"),
