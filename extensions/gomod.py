@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 SDK = "github.com/aws/aws-sdk-go-v2"
+OTEL = "go.opentelemetry.io/otel"
 
 VERSIONS: dict[str, str] = {
     "github.com/aws/aws-lambda-go": "v1.55.1",
@@ -48,6 +49,29 @@ VERSIONS: dict[str, str] = {
     f"{SDK}/service/kinesis": "v1.57.0",
     f"{SDK}/service/eventbridge": "v1.55.11",
     "github.com/golang-jwt/jwt/v5": "v5.3.1",
+    # tracing_spans: the OpenTelemetry SDK and AWS's X-Ray UDP exporter (served at this exact
+    # version only), with what they need to build.
+    OTEL: "v1.47.0",
+    f"{OTEL}/sdk": "v1.47.0",
+    f"{OTEL}/trace": "v1.47.0",
+    f"{OTEL}/metric": "v1.47.0",
+    f"{OTEL}/log": "v1.47.0",
+    f"{OTEL}/exporters/otlp/otlptrace": "v1.34.0",
+    "github.com/aws-observability/aws-otel-go/exporters/xrayudp": "v1.0.0",
+    "go.opentelemetry.io/auto/sdk": "v1.2.1",
+    "go.opentelemetry.io/proto/otlp": "v1.5.0",
+    "github.com/cespare/xxhash/v2": "v2.3.0",
+    "github.com/go-logr/logr": "v1.4.4",
+    "github.com/go-logr/stdr": "v1.2.2",
+    "github.com/google/uuid": "v1.6.0",
+    "github.com/grpc-ecosystem/grpc-gateway/v2": "v2.25.1",
+    "golang.org/x/net": "v0.39.0",
+    "golang.org/x/sys": "v0.48.0",
+    "golang.org/x/text": "v0.24.0",
+    "google.golang.org/genproto/googleapis/api": "v0.0.0-20250102185135-69823020774d",
+    "google.golang.org/genproto/googleapis/rpc": "v0.0.0-20250102185135-69823020774d",
+    "google.golang.org/grpc": "v1.69.2",
+    "google.golang.org/protobuf": "v1.36.5",
 }
 
 DYNAMODB = (
@@ -112,6 +136,39 @@ FEATURES: dict[str, Feature] = {
     "eventbridge": Feature(direct=(f"{SDK}/service/eventbridge", f"{SDK}/service/sqs", SMITHY), indirect=()),
     # The authorizer kind: internal/jwtauth verifies bearer JWTs (signature, issuer, expiry).
     "authorizer": Feature(direct=("github.com/golang-jwt/jwt/v5",), indirect=()),
+    # idempotency: internal/idempotency's conditional writes to its DynamoDB table.
+    "idempotency": Feature(direct=(f"{SDK}/service/dynamodb", SMITHY), indirect=DYNAMODB_INDIRECT),
+    # tracing_spans: internal/tracing (its tests call STS, which every config has, through a fake).
+    "tracing": Feature(
+        direct=(
+            OTEL,
+            f"{OTEL}/sdk",
+            f"{OTEL}/trace",
+            "github.com/aws-observability/aws-otel-go/exporters/xrayudp",
+            SDK,
+            SMITHY,
+            f"{SDK}/service/sts",
+        ),
+        indirect=(
+            f"{OTEL}/metric",
+            f"{OTEL}/log",
+            f"{OTEL}/exporters/otlp/otlptrace",
+            "go.opentelemetry.io/auto/sdk",
+            "go.opentelemetry.io/proto/otlp",
+            "github.com/cespare/xxhash/v2",
+            "github.com/go-logr/logr",
+            "github.com/go-logr/stdr",
+            "github.com/google/uuid",
+            "github.com/grpc-ecosystem/grpc-gateway/v2",
+            "golang.org/x/net",
+            "golang.org/x/sys",
+            "golang.org/x/text",
+            "google.golang.org/genproto/googleapis/api",
+            "google.golang.org/genproto/googleapis/rpc",
+            "google.golang.org/grpc",
+            "google.golang.org/protobuf",
+        ),
+    ),
 }
 
 

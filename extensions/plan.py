@@ -123,8 +123,25 @@ WAF_IP_RATE_LIMIT = 2000
 # The kinds that have an API Gateway stage to throttle, that can require API keys, that WAF
 # can protect (HTTP APIs and function URLs cannot have a web ACL).
 THROTTLED_KINDS = ("apigw-rest", "apigw-http")
+
 API_KEY_KINDS = ("apigw-rest",)
 WAF_KINDS = ("apigw-rest", "alb")
+
+
+# The kinds that the idempotency answer makes skip repeat deliveries, by message or event id
+# (internal/idempotency): at-least-once sources whose handler processes one item per id.
+IDEMPOTENT_KINDS = ("sqs", "eventbridge")
+
+
+def tracing_spans(answers: Mapping[str, Any]) -> bool:
+    """Whether the functions make OpenTelemetry spans (internal/tracing): the tracing_spans answer,
+    which needs Lambda's active tracing (its X-Ray daemon receives the spans)."""
+    return bool(answers.get("tracing_spans")) and answers.get("tracing", "active") == "active"
+
+
+def idempotent(kind: EventKind, answers: Mapping[str, Any]) -> bool:
+    """Whether a function of ``kind`` skips repeat deliveries (the idempotency answer)."""
+    return bool(answers.get("idempotency")) and kind.key in IDEMPOTENT_KINDS
 
 
 def alb_https(answers: Mapping[str, Any]) -> dict[str, str] | None:
@@ -285,6 +302,14 @@ def function_plan(
     if kind.http:
         samples = [route.sample for route in routes]
     services = function_services(answer, aws_services, crud=crud, all_services=kind.all_services)
+    is_idempotent = idempotent(kind, answers)
+    # The packages its main builds besides its services' and its handler.
+    aws_config = bool(services) or is_idempotent  # its main builds an AWS config (internal/awsconfig)
+    main_packages = [
+        *(["awsconfig"] if aws_config else []),
+        *(["idempotency"] if is_idempotent else []),
+        *(["tracing"] if tracing_spans(answers) else []),
+    ]
     memory = int(answer.get("memory") or kind.memory)
     concurrency, concurrency_reason = function_concurrency(kind, answer, memory)
     fifo = bool(answer.get("fifo"))
@@ -293,6 +318,8 @@ def function_plan(
     cdk = cdk_settings(kind, answers, auth, authorizer)
     if source:
         cdk.append(("source", source))
+    if is_idempotent:
+        cdk.append(("idempotency", True))
     if fifo:
         # A FIFO event source takes no batching window.
         cdk = [(key, 0 if key == "maxBatchingWindowSeconds" else value) for key, value in cdk] + [("fifo", True)]
@@ -307,6 +334,11 @@ def function_plan(
         "fifo": fifo,
         "services": [vars(SERVICES[key]) for key in services],
         "service_keys": services,
+        # It skips repeat deliveries through internal/idempotency; its main then builds an AWS
+        # config even without services.
+        "idempotent": is_idempotent,
+        "aws_config": aws_config,
+        "main_packages": main_packages,
         "type_name": type_name,  # Go prefix: APIHandler, NewAPIHandler, TestAPIHandler...
         "handler_type": f"{type_name}Handler",
         "go_file": name.replace("-", "_"),  # internal/handler/<go_file>.go
@@ -378,7 +410,16 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
     used = [key for key in SERVICES if key in consumed or any(key in f["service_keys"] for f in functions)]
     # The Go packages under internal/: the users example brings its own repository instead.
     packages = [key for key in SERVICES if any(key in f["service_keys"] for f in functions if not f["crud"])]
-    features = ["lambda", *(["aws"] if used else []), *(["users"] if crud_name else []), *packages]
+    idempotency = any(f["idempotent"] for f in functions)
+    spans = tracing_spans(answers)
+    features = [
+        "lambda",
+        *(["aws"] if used or idempotency or spans else []),
+        *(["users"] if crud_name else []),
+        *packages,
+        *(["idempotency"] if idempotency else []),
+        *(["tracing"] if spans else []),
+    ]
     architecture = answers.get("architecture", "arm64")
     runtime = answers.get("runtime", "provided.al2023")
     modes = sorted({f["auth"] for f in functions} - {""})
@@ -394,6 +435,9 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "kinds": sorted({f["event"] for f in functions}),
         "http": any(f["http"] for f in functions),  # pkg/middleware and the HTTP test helpers
         "batch": any(f["batch"] for f in functions),  # internal/batch
+        "aws_config": any(f["aws_config"] for f in functions),  # internal/awsconfig
+        "idempotency": idempotency,  # internal/idempotency and its table
+        "tracing_spans": spans,  # internal/tracing
         "crud_function": crud_name,
         "crud_auth": next((f["auth"] for f in functions if f["crud"]), ""),
         "fifo": any(f["fifo"] for f in functions),

@@ -133,3 +133,21 @@ def event_driven_project(copie_session: Any) -> Path:
     """The `event-driven` preset of the starter catalogue, tasks run: one connected system."""
     require_tool("go")
     return generate(copie_session, **yaml.safe_load((ROOT / "presets" / "event-driven.yml").read_text()))
+
+
+# The production features that are off by default, on together in one project: an sqs and an
+# eventbridge function (the kinds that idempotency applies to) with DynamoDB, tracing spans on.
+PRODUCTION_ANSWERS: dict[str, Any] = {
+    "project_name": "orders",
+    "events": ["sqs", "eventbridge"],
+    "aws_services": ["dynamodb"],
+    "idempotency": True,
+    "tracing_spans": True,
+}
+
+
+@pytest.fixture(scope="session")
+def production_project(copie_session: Any) -> Path:
+    """A project with idempotency and tracing spans on (PRODUCTION_ANSWERS), tasks run."""
+    require_tool("go")
+    return generate(copie_session, **PRODUCTION_ANSWERS)

@@ -353,3 +353,16 @@ def test_make_measure_writes_the_budget_and_fails_past_it(copie: Any) -> None:
     assert code != 0, output
     assert re.search(r"^api: zipped_bytes is [\d,]+ B, [\d.]+% over its budget of [\d,]+ B", output, re.M), output
     assert rows["api"]["budget"] == "OVER: zipped_bytes", output
+
+
+def test_idempotency_and_tracing_modules_are_tidy_and_maintained(production_project: Path) -> None:
+    """go.mod as rendered is tidy with idempotency and tracing spans on; it pins AWS's X-Ray UDP
+    exporter at the one version the proxy serves, and none of the deprecated OpenTelemetry contrib
+    modules (otelaws, the AWS propagators) nor the X-Ray SDK."""
+    mod = json.loads(run(production_project, "go", "mod", "edit", "-json"))
+    required = {r["Path"]: r["Version"] for r in mod["Require"]}
+    assert required["github.com/aws-observability/aws-otel-go/exporters/xrayudp"] == "v1.0.0"
+    assert required["go.opentelemetry.io/otel/sdk"] == gomod.VERSIONS["go.opentelemetry.io/otel/sdk"]
+    unmaintained = ("go.opentelemetry.io/contrib", "github.com/aws/aws-xray-sdk-go")
+    assert not [path for path in required if path.startswith(unmaintained)]
+    run(production_project, "go", "mod", "tidy", "-diff")

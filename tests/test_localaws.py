@@ -527,6 +527,7 @@ FEATURES = {
         "Properties": {
             "TableName": "orders",
             "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}, {"AttributeName": "at", "KeyType": "RANGE"}],
+            "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True},
             "AttributeDefinitions": [
                 {"AttributeName": "id", "AttributeType": "S"},
                 {"AttributeName": "at", "AttributeType": "N"},
@@ -650,6 +651,8 @@ def test_resources_and_intrinsics(tmp_path: Path) -> None:
         table = dynamodb.describe_table(TableName="orders")["Table"]
         assert [index["IndexName"] for index in table["LocalSecondaryIndexes"]] == ["ByStatus"]
         assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+        ttl = dynamodb.describe_time_to_live(TableName="orders")["TimeToLiveDescription"]
+        assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expiration")
 
         sqs = client(endpoint, "sqs", "eu-west-1")
         jobs_url = sqs.get_queue_url(QueueName="features-jobs.fifo")["QueueUrl"]

@@ -307,6 +307,41 @@ def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: st
     assert not skipped
 
 
+def test_idempotency_and_tracing_pass_their_tests_against_moto(production_project: Path, moto_endpoint: str) -> None:
+    """With idempotency and tracing spans on, the tests of the handlers and of the two packages
+    pass with -race, the idempotency store's against moto: a repeat is not processed twice, nor are concurrent repeats
+    (one runs, the others meet its claim); the tracing package's spans have their names, their
+    parent from the X-Ray header and a child per SDK call."""
+    packages = ["./internal/handler/", "./internal/idempotency/", "./internal/tracing/"]
+    done = subprocess.run(
+        ["go", "test", "-race", "-count=1", "-tags", "integration", "-json", *packages],
+        cwd=production_project,
+        env=moto_env(moto_endpoint),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    failed = sorted({e["Test"] for e in events if e.get("Action") == "fail" and e.get("Test")})
+    assert done.returncode == 0, failed or done.stderr[-3000:]
+    passed = {
+        (e["Package"].rsplit("/", 1)[-1], e["Test"]) for e in events if e.get("Action") == "pass" and e.get("Test")
+    }
+    assert {
+        ("idempotency", "TestIntegration/a_repeat_is_not_processed_twice"),
+        ("idempotency", "TestIntegration/two_concurrent_repeats_run_the_work_once"),
+        ("idempotency", "TestIntegration/a_failure_lets_the_retry_run"),
+        ("idempotency", "TestDoRefusesAKeyAnotherInvocationHolds"),
+        ("idempotency", "TestAClaimLapsesAtTheInvocationDeadline"),
+        ("tracing", "TestWrapMakesAChildSpanOfTheInvocationsTrace"),
+        ("tracing", "TestSDKCallsAreChildSpans"),
+        ("tracing", "TestParseTraceHeader"),
+    } <= passed, sorted(passed)
+    skipped = {e["Test"] for e in events if e.get("Action") == "skip" and e.get("Test")}
+    assert not skipped
+
+
 def test_invoke_runs_every_kinds_sample_event(every_kind_project: Path, aws_env: dict[str, str]) -> None:
     """Each function of the every-kind project answers its first sample event under the emulator
     with the response its kind promises."""

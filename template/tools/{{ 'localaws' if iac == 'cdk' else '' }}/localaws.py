@@ -299,7 +299,7 @@ def is_true(value: Any) -> bool:
 
 
 def create_table(aws: Aws, res: Resource) -> Created:
-    """AWS::DynamoDB::Table and ::GlobalTable: keys, indexes and stream, on demand; replicas dropped."""
+    """AWS::DynamoDB::Table and ::GlobalTable: keys, indexes, stream and TTL, on demand; replicas dropped."""
     name = res.name("TableName", 255)
     request: dict[str, Any] = {
         "TableName": name,
@@ -330,6 +330,14 @@ def create_table(aws: Aws, res: Resource) -> Created:
             f"table {name} on the local AWS has other keys or indexes than the template: stop the local AWS "
             "(it keeps its data in memory) and run again"
         )
+    ttl = res.get("TimeToLiveSpecification") or {}
+    if is_true(ttl.get("Enabled")):
+        # Like the deployed table's: items past their expiration go (code checks expiry too).
+        with already_exists("ValidationException"):
+            dynamodb.update_time_to_live(
+                TableName=name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl["AttributeName"]},
+            )
     attrs = {"Arn": table["TableArn"]}
     if "LatestStreamArn" in table:
         attrs["StreamArn"] = table["LatestStreamArn"]

@@ -209,6 +209,8 @@ export interface SqsFunctionConfig extends BaseFunctionConfig {
   maxBatchingWindowSeconds: number;
   /** Receives before a message moves to the dead-letter queue (1-1000). */
   maxReceiveCount: number;
+  /** Skip messages processed already, by message id, through the stack's idempotency table (lib/idempotency.ts). */
+  idempotency?: boolean;
 }
 
 /**
@@ -277,6 +279,8 @@ export interface EventBridgeFunctionConfig extends BaseFunctionConfig {
   /** `service`: a rule on the `eventbridge` service's bus; `own` (the default): on the account's default bus. */
   source?: TriggerSource;
   eventPattern: EventPatternConfig;
+  /** Skip events processed already, by event id, through the stack's idempotency table (lib/idempotency.ts). */
+  idempotency?: boolean;
 }
 
 /**

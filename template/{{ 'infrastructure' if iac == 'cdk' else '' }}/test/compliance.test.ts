@@ -220,6 +220,9 @@ const cases: [string, ServiceConfig, SynthOptions][] = [
     ),
     jwt: { issuer: 'https://example.eu.auth0.com/', audience: ['https://api.example.com'] },
   }, {}],
+  ['idempotent consumers and their table', serviceOf(
+    kindFunction('sqs', { idempotency: true }), kindFunction('eventbridge', { idempotency: true }),
+  ), {}],
   ['a user pool with optional MFA and without threat protection', {
     ...serviceOf(kindFunction('apigw-rest', { auth: 'cognito' })),
     userPool: { mfa: 'optional', threatProtection: false },

@@ -1,6 +1,7 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type { EventBridgeFunctionConfig } from '../config-types';
+import { connectIdempotency } from '../idempotency';
 import { pascalCase } from '../naming';
 import { TARGET_RETRY_ATTEMPTS, asyncDeadLetterQueue, checkStrings, serviceResource } from './shared';
 import type { KindContext } from './types';
@@ -28,4 +29,7 @@ export function wireEventBridge(ctx: KindContext<EventBridgeFunctionConfig>): vo
     eventPattern: { source: config.eventPattern.source, detailType: config.eventPattern.detailType },
     targets: [new targets.LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: TARGET_RETRY_ATTEMPTS })],
   });
+  if (config.idempotency) {
+    connectIdempotency(stack, fn);
+  }
 }

@@ -2,6 +2,7 @@ import { CfnOutput, Duration } from 'aws-cdk-lib';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { SqsFunctionConfig } from '../config-types';
+import { connectIdempotency } from '../idempotency';
 import { exposedId, pascalCase } from '../naming';
 import { VISIBILITY_TIMEOUT_FACTOR, encryptedQueue } from '../services';
 import { checkRange, deadLetterQueue, serviceResource } from './shared';
@@ -47,6 +48,9 @@ export function wireSqs(ctx: KindContext<SqsFunctionConfig>): void {
     reportBatchItemFailures: true,
   }));
   ctx.alarms?.failedItems(config, fn);
+  if (config.idempotency) {
+    connectIdempotency(ctx.stack, fn);
+  }
 }
 
 /** The function's own queue and dead-letter queue, with their outputs. */
