@@ -17,7 +17,7 @@ ACTIONLINT_VERSION := v1.7.12
 CHECKOV_VERSION := 3.3.30
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools example test measure measure-invoke lint clean
+.PHONY: help install tools catalog example test measure measure-invoke lint clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {name[++n] = $$1; text[n] = $$2; if (length($$1) > w) w = length($$1)} \
@@ -48,6 +48,9 @@ example: install ## Generate $(EXAMPLE_DIR) with the default answers (then: cd $
 
 test: install tools ## Run the template's tests: unit, render, go, infra, gates and update tiers
 	PATH="$(TOOLS):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+
+catalog: install ## Regenerate catalog/template.yaml, the Backstage Software Template, from copier.yml
+	$(BIN)/python scripts/backstage_template.py
 
 measure: install ## Print each event kind's bootstrap size (raw and zip -9) and copier copy time
 	$(BIN)/python scripts/measure.py $(MEASURE_ARGS)

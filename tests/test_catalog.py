@@ -1,7 +1,10 @@
-"""Generated projects' catalog-info.yaml: the Backstage entities of the service and its APIs."""
+"""The Backstage front door: catalog/template.yaml is generated from copier.yml and current, its
+form fields follow the questions and validators, and generated projects carry a catalog-info.yaml."""
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +15,111 @@ from extensions import validators
 from extensions.catalog import TEMPLATE_REF, api_name, github_slug
 from extensions.plan import build_plan
 
-from .conftest import render
+from .conftest import ROOT, render
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import backstage_template
+
+COPIER_YML = (ROOT / "copier.yml").read_text()
+QUESTIONS = {key: value for key, value in yaml.safe_load(COPIER_YML).items() if not key.startswith("_")}
+
+
+def form(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every field of the template's pages, conditional ones included, by name."""
+    fields: dict[str, dict[str, Any]] = {}
+    for page in document["spec"]["parameters"]:
+        fields |= page["properties"]
+        for condition in page.get("allOf", []):
+            fields |= condition["then"]["properties"]
+    return fields
+
+
+@pytest.mark.unit
+def test_the_committed_template_is_what_copier_yml_generates() -> None:
+    committed = (ROOT / "catalog" / "template.yaml").read_text()
+    assert committed == backstage_template.render(COPIER_YML), "catalog/template.yaml is stale: run make catalog"
+
+
+@pytest.mark.unit
+def test_every_asked_question_is_a_field_and_reaches_copier() -> None:
+    document = yaml.safe_load((ROOT / "catalog" / "template.yaml").read_text())
+    fields = form(document)
+    asked = {
+        key
+        for key, question in QUESTIONS.items()
+        if question.get("ask") is not False and question.get("when") is not False
+    } - set(backstage_template.FIXED_VALUES)
+    assert set(fields) == asked | {"repoUrl"}
+    steps = document["spec"]["steps"]
+    assert [step["action"] for step in steps] == [backstage_template.ACTION_ID, "publish:github", "catalog:register"]
+    values = steps[0]["input"]["values"]
+    assert values == {key: f"${{{{ parameters.{key} }}}}" for key in fields if key != "repoUrl"} | {
+        "catalog_info": True
+    }
+    assert document["metadata"]["name"] == TEMPLATE_REF.rpartition("/")[2]
+    assert fields["license"]["enum"] == list(QUESTIONS["license"]["choices"].values())
+    assert fields["license"]["default"] == "MIT"
+    assert fields["api_rate_limit"]["maximum"] == validators.API_RATE_RANGE[1]
+    assert fields["events"]["items"]["enum"] == list(QUESTIONS["events"]["choices"].values())
+    entry = fields["functions"]["items"]
+    assert set(entry["properties"]) == validators.FUNCTION_KEYS
+    assert entry["required"] == ["name", "event"]
+    # A jinja default is left to Copier: no default in the form.
+    assert "default" not in fields["module_path"]
+
+
+@pytest.mark.unit
+def test_a_when_over_the_same_page_becomes_a_condition_of_the_form() -> None:
+    document = yaml.safe_load((ROOT / "catalog" / "template.yaml").read_text())
+    conditions = {
+        key: condition["if"]["properties"]
+        for page in document["spec"]["parameters"]
+        for condition in page.get("allOf", [])
+        for key in condition["then"]["properties"]
+    }
+    assert conditions["alarm_notify"] == {"iac": {"const": "cdk"}, "alarms": {"const": True}}
+    assert conditions["update_workflow"] == {"ci": {"const": True}}
+    # Conditions over the functions list stay visible, with the condition in their help.
+    assert "function_url_auth" not in conditions
+    assert "Used only when" in form(document)["function_url_auth"]["description"]
+
+
+# (question, answer): the form's pattern and Copier's validator must agree on each.
+PATTERN_CASES = [
+    ("project_name", "orders-service"),
+    ("project_name", "Orders"),
+    ("project_name", "a--b"),
+    ("aws_region", "eu-west-1"),
+    ("aws_region", "eu-west"),
+    ("security_contact", ""),
+    ("security_contact", "security@example.com"),
+    ("security_contact", "https://example.com/security"),
+    ("security_contact", "http://example.com"),
+    ("alarm_notify", "arn:aws:sns:eu-west-1:123456789012:alarms"),
+    ("alarm_notify", "oncall@"),
+    ("alb_certificate", "http-only"),
+    ("alb_certificate", "api.example.com"),
+    ("alb_certificate", "arn:aws:acm:eu-west-1:123456789012:certificate/abc-123"),
+    ("alb_certificate", "http-onlyx"),
+    ("alb_hosted_zone_id", "Z0123456789ABCDEFGHIJ"),
+    ("alb_hosted_zone_id", "z01"),
+    ("catalog_owner", "group:default/payments"),
+    ("catalog_owner", "payments-team"),
+    ("catalog_owner", "group:default/"),
+    ("catalog_system", "orders"),
+    ("catalog_system", "orders service"),
+]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(("question", "answer"), PATTERN_CASES)
+def test_form_patterns_agree_with_the_validators(question: str, answer: str) -> None:
+    field = form(backstage_template.template(COPIER_YML))[question]
+    name = re.search(r"\|\s*([a-z_]+)", QUESTIONS[question]["validator"]).group(1)
+    accepted = validators.FILTERS[name](answer) == ""
+    if answer == "" and "when" in QUESTIONS[question]:
+        accepted = True  # not asked without its functions: the form must take no answer
+    assert bool(re.fullmatch(field["pattern"], answer)) == accepted
 
 
 @pytest.mark.unit
