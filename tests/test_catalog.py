@@ -1,8 +1,12 @@
 """The Backstage front door: catalog/template.yaml is generated from copier.yml and current, its
-form fields follow the questions and validators, and generated projects carry a catalog-info.yaml."""
+form fields follow the questions and validators, generated projects carry a catalog-info.yaml,
+and the scaffolder module under catalog/ generates a project that builds (Backstage's own
+validators and action test utilities, offline)."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -15,7 +19,7 @@ from extensions import validators
 from extensions.catalog import TEMPLATE_REF, api_name, github_slug
 from extensions.plan import build_plan
 
-from .conftest import ROOT, render
+from .conftest import ROOT, render, require_tool, run
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import backstage_template
@@ -186,3 +190,56 @@ def test_catalog_answers_reach_the_component(copie: Any) -> None:
         "owner": "user:default/jane",
         "system": "billing",
     }
+
+
+@pytest.mark.infra
+def test_the_scaffolder_module_generates_a_project_that_builds(
+    tmp_path: Path, default_render: Path, every_kind_project: Path
+) -> None:
+    """tsc (strict), then jest: Backstage's validators on catalog/template.yaml and on generated
+    catalog-info.yaml files, the module in a test backend, and the action (run by Backstage's
+    createMockActionContext) copying this checkout; then the project it made builds."""
+    require_tool("go")
+    catalog = ROOT / "catalog"
+    if not (catalog / "node_modules" / ".package-lock.json").exists():
+        pytest.fail("catalog/node_modules is missing: run make tools")
+    copier_bin = str(Path(sys.executable).parent)
+    workspace = tmp_path / "workspace"
+    run(catalog, "npx", "tsc", "-p", ".")
+    report = tmp_path / "jest.json"
+    run(
+        catalog,
+        "npx",
+        "jest",
+        "--ci",
+        "--json",
+        f"--outputFile={report}",
+        PATH=f"{copier_bin}{os.pathsep}{os.environ['PATH']}",
+        COPIER_TEMPLATE=str(ROOT),
+        COPIER_WORKSPACE=str(workspace),
+        CATALOG_INFO_FILES=os.pathsep.join(
+            str(project / "catalog-info.yaml") for project in (default_render, every_kind_project)
+        ),
+    )
+    results = json.loads(report.read_text())
+    passed = {
+        test["fullName"]
+        for suite in results["testResults"]
+        for test in suite["assertionResults"]
+        if test["status"] == "passed"
+    }
+    assert results["numFailedTests"] == results["numPendingTests"] == 0
+    checked = "catalog-info.yaml of generated projects {}/catalog-info.yaml holds one valid Component and valid APIs"
+    for project in (default_render, every_kind_project):
+        assert checked.format(project) in passed
+    assert "runs copier copy with the form answers into the workspace" in passed
+    assert "catalog/template.yaml is a valid scaffolder.backstage.io/v1beta3 Template" in passed
+    answers = yaml.safe_load((workspace / ".copier-answers.yml").read_text())
+    assert answers["catalog_system"] == "orders"
+    gomod = (workspace / "go.mod").read_text()
+    assert re.search(r"^module github\.com/example/from-backstage$", gomod, re.M)
+    run(workspace, "go", "build", "./...")
+    assert (workspace / "cmd" / "nightly").is_dir()
+    component, api = entities(workspace)
+    assert api["metadata"]["name"] == "from-backstage-api"
+    assert component["spec"]["lifecycle"] == "production"
