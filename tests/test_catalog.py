@@ -127,6 +127,23 @@ def test_form_patterns_agree_with_the_validators(question: str, answer: str) -> 
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    ("validator", "answer", "rule"),
+    [
+        (validators.catalog_owner_error, "group:default/Payments Team", "entity reference"),
+        (validators.catalog_owner_error, "group:default/" + "a" * 64, "at most 63"),
+        (validators.catalog_owner_error, "", "entity reference"),
+        (validators.catalog_system_error, "orders/eu", "entity name"),
+        (validators.catalog_system_error, 7, "entity name"),
+    ],
+)
+def test_bad_catalog_answers_name_the_question_and_the_rule(validator: Any, answer: Any, rule: str) -> None:
+    message = validator(answer)
+    assert message.startswith(validator.__name__.removesuffix("_error") + ": "), message
+    assert rule in message
+
+
+@pytest.mark.unit
 def test_catalog_names() -> None:
     assert github_slug("github.com/acme/orders/v2") == "acme/orders"
     assert github_slug("gitlab.com/acme/orders") == ""
