@@ -18,9 +18,13 @@ ACTIONLINT_VERSION := v1.7.12
 # checkov, the independent scanner the gates tier runs over synthesized templates: a venv of its
 # own, as its pins (boto3 among them) conflict with the test tools' in requirements.txt.
 CHECKOV_VERSION := 3.3.30
+# The Backstage scaffolder module under catalog/ and the Backstage validators its tests run, from
+# its package-lock.json. --ignore-scripts: better-sqlite3 (from Backstage's backend test utils)
+# would download a native build from GitHub or compile one, and nothing here loads it.
+CATALOG_MODULES := catalog/node_modules/.package-lock.json
 
 .DEFAULT_GOAL := help
-.PHONY: help install tools example test measure measure-invoke check-migration lint clean
+.PHONY: help install tools catalog example test measure measure-invoke check-migration lint clean
 
 help: ## Show the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {name[++n] = $$1; text[n] = $$2; if (length($$1) > w) w = length($$1)} \
@@ -43,7 +47,10 @@ $(TOOLS)/checkov/bin/checkov:
 	$(PYTHON) -m venv $(TOOLS)/checkov
 	$(TOOLS)/checkov/bin/pip install --quiet checkov==$(CHECKOV_VERSION)
 
-tools: $(TOOLS)/golangci-lint $(TOOLS)/actionlint $(TOOLS)/checkov/bin/checkov ## Install the pinned linters and checkov into .tools/
+$(CATALOG_MODULES): catalog/package-lock.json
+	cd catalog && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline
+
+tools: $(TOOLS)/golangci-lint $(TOOLS)/actionlint $(TOOLS)/checkov/bin/checkov $(CATALOG_MODULES) ## Install the pinned linters, checkov and catalog/'s npm packages
 
 example: install ## Generate $(EXAMPLE_DIR) with the default answers (then: cd $(EXAMPLE_DIR) && make build test synth)
 	rm -rf $(EXAMPLE_DIR)
@@ -51,6 +58,9 @@ example: install ## Generate $(EXAMPLE_DIR) with the default answers (then: cd $
 
 test: install tools ## Run the template's tests: unit, render, go, infra, gates and update tiers
 	PATH="$(TOOLS):$$PATH" $(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses=4 --dist loadgroup $(PYTEST_ARGS)
+
+catalog: install ## Regenerate catalog/template.yaml, the Backstage Software Template, from copier.yml
+	$(BIN)/python scripts/backstage_template.py
 
 measure: install ## Print each event kind's bootstrap size (raw and zip -9) and copier copy time
 	$(BIN)/python scripts/measure.py $(MEASURE_ARGS)
@@ -71,5 +81,5 @@ lint: install ## Lint the template's own Python
 	$(BIN)/ruff check extensions scripts tests
 	$(BIN)/ruff format --check extensions scripts tests
 
-clean: ## Remove the virtualenv and generated examples
-	rm -rf $(VENV) $(TOOLS) build .pytest_cache
+clean: ## Remove the virtualenv, the tools, catalog/node_modules and generated examples
+	rm -rf $(VENV) $(TOOLS) build .pytest_cache catalog/node_modules

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import gomod
+from .catalog import catalog_plan
 from .events import AUTHORIZER_KINDS, CATALOGUE, FUNCTION_URL_AUTH, USERS_ROUTES, EventKind, Route
 from .naming import env_name, exposed_id, go_type_name, pascal
 from .services import PROTECTION, SERVICES
@@ -461,6 +462,7 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "user_pool": "cognito" in modes or bool(authorizers and not jwt_issuer),
         "jwt": ({"issuer": jwt_issuer, "audience": [str(answers.get("jwt_audience") or "")]} if jwt_issuer else {}),
         # Public functions that reach data: generation warns about each.
+        "catalog": catalog_plan(answers, functions),
         "public_data": [
             {"name": f["name"], "services": f["service_keys"], "answer": CATALOGUE[f["event"]].auth_answer}
             for f in functions

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .catalog import MAX_ENTITY_NAME
 from .events import AUTH_MODES, AUTHORIZER_KINDS, CATALOGUE
 from .naming import go_type_name
 from .plan import HTTP_ONLY, SOURCES, function_auth, function_source
@@ -69,6 +70,11 @@ API_BURST_RANGE = (1, 5000)  # requests at once
 # client_id claim, printable, without spaces or quotes (it goes into TypeScript and env values).
 JWT_ISSUER = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
 JWT_AUDIENCE = re.compile(r"[!#-&(-~]{1,256}")
+# Backstage entity names and references (catalog-model's KubernetesValidatorFunctions): a name
+# is letters and digits in runs joined by one of -_. and at most 63 characters; a reference is
+# [kind:][namespace/]name. Matched whole.
+ENTITY_NAME = re.compile(r"[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*")
+ENTITY_REF = re.compile(r"([a-zA-Z][a-zA-Z0-9]*:)?([a-z0-9]+(-[a-z0-9]+)*/)?[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*")
 
 
 def project_name_error(value: Any) -> str:
@@ -471,7 +477,38 @@ def api_burst_limit_error(value: Any) -> str:
     return whole_number_error(value, *API_BURST_RANGE, "requests (the account's default burst is 5000)")
 
 
+def catalog_owner_error(value: Any) -> str:
+    if (
+        isinstance(value, str)
+        and ENTITY_REF.fullmatch(value)
+        and len(value.rpartition("/")[2].rpartition(":")[2]) <= MAX_ENTITY_NAME
+    ):
+        return ""
+    return (
+        f"catalog_owner: {value!r} is not a Backstage entity reference: [kind:][namespace/]name, the name "
+        "letters and digits joined by single - _ or . and at most 63 characters (e.g. group:default/payments)"
+    )
+
+
+def catalog_system_error(value: Any) -> str:
+    if value == "" or (isinstance(value, str) and ENTITY_NAME.fullmatch(value) and len(value) <= MAX_ENTITY_NAME):
+        return ""
+    return (
+        f"catalog_system: {value!r} is not a Backstage entity name: letters and digits joined by single - _ or ., "
+        "at most 63 characters (e.g. orders), or empty for none"
+    )
+
+
+def entity_name(value: Any) -> str:
+    """A Backstage entity name made of any text (Example Org -> example-org), for defaults."""
+    words = re.findall(r"[a-z0-9]+", str(value).lower())
+    return "-".join(words)[:MAX_ENTITY_NAME].strip("-") or "unknown"
+
+
 FILTERS = {
+    "catalog_owner_error": catalog_owner_error,
+    "catalog_system_error": catalog_system_error,
+    "entity_name": entity_name,
     "project_name_error": project_name_error,
     "module_path_error": module_path_error,
     "aws_region_error": aws_region_error,

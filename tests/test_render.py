@@ -124,8 +124,9 @@ def test_infrastructure_config_follows_the_answers(copie: Any) -> None:
 
 
 def test_no_infrastructure_when_iac_is_none(copie: Any) -> None:
-    project = render(copie, iac="none")
+    project = render(copie, iac="none", catalog_info=False)
     assert not (project / "infrastructure").exists()
+    assert not (project / "catalog-info.yaml").exists()
     assert not re.search(r"^synth:", (project / "Makefile").read_text(), re.M)
 
 

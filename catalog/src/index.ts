@@ -1,0 +1,3 @@
+export { scaffolderModuleGoLambdaTemplate as default } from './module';
+export { ACTION_ID, DEFAULT_TEMPLATE, copierAnswers, createCopierAction } from './copierAction';
+export type { CopierActionOptions } from './copierAction';
