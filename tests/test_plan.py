@@ -266,7 +266,7 @@ def test_idempotency_and_tracing_spans_are_off_by_default() -> None:
     """Projects being updated keep today's behaviour: no internal/idempotency, no spans."""
     result = plan.build_plan({**DEFAULT_ANSWERS, "functions": [{"name": "worker", "event": "sqs"}]})
     assert result["idempotency"] is False and result["tracing_spans"] is False
-    assert all(not f["idempotent"] and not f["main_packages"] for f in result["functions"])
+    assert all(not f["idempotent"] and f["main_packages"] == ["awsconfig"] for f in result["functions"])
 
 
 def test_idempotency_applies_to_sqs_and_eventbridge_functions_only() -> None:
@@ -279,7 +279,8 @@ def test_idempotency_applies_to_sqs_and_eventbridge_functions_only() -> None:
     assert "idempotency" not in dict(sns["cdk"])
     # Without services, its main still builds an AWS config: for the idempotency table.
     assert sqs["aws_config"] and not sns["aws_config"]
-    assert sqs["main_packages"] == ["idempotency"]
+    assert sqs["main_packages"] == ["awsconfig", "idempotency"] and sns["main_packages"] == []
+    assert result["aws_config"], "internal/awsconfig is rendered"
     direct = {e["path"] for e in result["go_require"]["direct"]}
     assert "github.com/aws/aws-sdk-go-v2/service/dynamodb" in direct
 
@@ -287,7 +288,7 @@ def test_idempotency_applies_to_sqs_and_eventbridge_functions_only() -> None:
 def test_tracing_spans_need_active_tracing() -> None:
     answers = {**DEFAULT_ANSWERS, "tracing_spans": True}
     assert plan.build_plan(answers)["tracing_spans"] is True
-    assert all(f["main_packages"] == ["tracing"] for f in plan.build_plan(answers)["functions"])
+    assert all(f["main_packages"][-1] == "tracing" for f in plan.build_plan(answers)["functions"])
     assert plan.build_plan({**answers, "tracing": "none"})["tracing_spans"] is False
     direct = {e["path"] for e in plan.build_plan(answers)["go_require"]["direct"]}
     assert "github.com/aws-observability/aws-otel-go/exporters/xrayudp" in direct
