@@ -57,6 +57,8 @@ def test_default_project_layout(default_render: Path) -> None:
         "internal/domain/user.go",
         "pkg/apperr/errors.go",
         "pkg/apperr/errors_test.go",
+        "pkg/metrics/metrics.go",
+        "pkg/invocation/invocation.go",
         "tools/localrun/functions.go",
         "internal/repository/user_repository.go",
         "internal/service/user_service.go",
