@@ -394,6 +394,8 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "kinds": sorted({f["event"] for f in functions}),
         "http": any(f["http"] for f in functions),  # pkg/middleware and the HTTP test helpers
         "batch": any(f["batch"] for f in functions),  # internal/batch
+        # internal/outbound and OUTBOUND_BASE_URL: the base URL of the HTTP API the functions call.
+        "outbound": str(answers.get("outbound_base_url") or ""),
         "crud_function": crud_name,
         "crud_auth": next((f["auth"] for f in functions if f["crud"]), ""),
         "fifo": any(f["fifo"] for f in functions),

@@ -154,7 +154,8 @@ func encode(ctx context.Context, namespace string, now time.Time, dims []Dimensi
 	if len(namespace) > maxNamespaceLength || !namespacePattern.MatchString(namespace) {
 		return nil, fmt.Errorf("%s %q: up to %d letters, digits and ._#:/- only", NamespaceVariable, namespace, maxNamespaceLength)
 	}
-	dims = append([]Dimension{{FunctionNameDimension, os.Getenv("AWS_LAMBDA_FUNCTION_NAME")}}, dims...)
+	function := Dimension{Name: FunctionNameDimension, Value: os.Getenv("AWS_LAMBDA_FUNCTION_NAME")}
+	dims = append([]Dimension{function}, dims...)
 	if len(dims) > MaxDimensions {
 		return nil, fmt.Errorf("%d dimensions: at most %d, %s included", len(dims), MaxDimensions, FunctionNameDimension)
 	}
@@ -187,14 +188,8 @@ func encode(ctx context.Context, namespace string, now time.Time, dims []Dimensi
 		line[m.Name] = m.Value // EMF: metric values are numbers, top-level
 		definitions = append(definitions, metricDefinition{Name: m.Name, Unit: m.Unit})
 	}
-	line[awsKey] = metadata{
-		Timestamp: now.UnixMilli(),
-		CloudWatchMetrics: []directive{{
-			Namespace:  namespace,
-			Dimensions: [][]string{names},
-			Metrics:    definitions,
-		}},
-	}
+	d := directive{Namespace: namespace, Dimensions: [][]string{names}, Metrics: definitions}
+	line[awsKey] = metadata{Timestamp: now.UnixMilli(), CloudWatchMetrics: []directive{d}}
 	b, err := json.Marshal(line)
 	if err != nil { // cannot happen: strings and finite numbers only
 		return nil, fmt.Errorf("encode metrics: %w", err)

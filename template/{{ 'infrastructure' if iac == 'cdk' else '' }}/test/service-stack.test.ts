@@ -4,7 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config-types';
 import { exposedId, pascalCase } from '../lib/naming';
 import { serviceConfig } from '../lib/service-config';
-import { SERVICE_ENV, triggerService } from '../lib/services';
+import { OUTBOUND_ENV, SERVICE_ENV, triggerService } from '../lib/services';
 import {
   PROJECT_ROOT,
   type Props,
@@ -456,7 +456,8 @@ describe('generated service-config.ts', () => {
     // Exactly the variables of its services, and a grant for those services only.
     expect(Object.keys(props.Environment.Variables).sort()).toEqual(
       ['LOG_LEVEL', 'METRICS_NAMESPACE', ...Object.keys(fn.environment ?? {}), ...fn.services.map((key) => SERVICE_ENV[key]),
-        ...(fn.kind === 'authorizer' ? ['JWT_AUDIENCE', 'JWT_ISSUER'] : [])].sort(),
+        ...(fn.kind === 'authorizer' ? ['JWT_AUDIENCE', 'JWT_ISSUER'] : []),
+        ...(serviceConfig.outboundBaseUrl === undefined ? [] : [OUTBOUND_ENV])].sort(),
     );
     for (const key of SERVICE_KEYS) {
       if (triggerService(fn) === key) continue; // reading its trigger: test/kinds.test.ts
