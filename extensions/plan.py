@@ -439,6 +439,8 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "aws_config": any(f["aws_config"] for f in functions),  # internal/awsconfig
         "idempotency": idempotency,  # internal/idempotency and its table
         "tracing_spans": spans,  # internal/tracing
+        # internal/outbound and OUTBOUND_BASE_URL: the base URL of the HTTP API the functions call.
+        "outbound": str(answers.get("outbound_base_url") or ""),
         "crud_function": crud_name,
         "crud_auth": next((f["auth"] for f in functions if f["crud"]), ""),
         "fifo": any(f["fifo"] for f in functions),

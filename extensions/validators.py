@@ -68,6 +68,8 @@ API_BURST_RANGE = (1, 5000)  # requests at once
 # jwt_issuer: what API Gateway's JWT authorizer accepts, an https URL (host, optional port and
 # path, no query or fragment: the iss claim must equal it). jwt_audience: one value of the aud or
 # client_id claim, printable, without spaces or quotes (it goes into TypeScript and env values).
+# An https base URL: host, optional port and path; no credentials, query or fragment.
+OUTBOUND_BASE_URL = re.compile(r"https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
 JWT_ISSUER = re.compile(r"https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
 JWT_AUDIENCE = re.compile(r"[!#-&(-~]{1,256}")
 # Backstage entity names and references (catalog-model's KubernetesValidatorFunctions): a name
@@ -400,6 +402,20 @@ def alarm_notify_error(value: Any) -> str:
     return ""
 
 
+def outbound_base_url_error(value: Any) -> str:
+    """The base URL of the HTTP API internal/outbound calls: empty (no package) or an https URL
+    without credentials, query or fragment (it becomes an environment value, never a secret)."""
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or len(value) > 2048 or not OUTBOUND_BASE_URL.fullmatch(value):
+        return (
+            "outbound_base_url: leave it empty (no outbound HTTP client), or give the API's https base URL, "
+            "without credentials, query or fragment (e.g. https://api.example.com/v1); "
+            f"got {value!r}"
+        )
+    return ""
+
+
 def security_contact_error(value: Any) -> str:
     """Where to report a vulnerability: the repository's security advisories (empty), an email
     address or an https URL."""
@@ -519,6 +535,7 @@ FILTERS = {
     "example_crud_error": example_crud_error,
     "alarm_notify_error": alarm_notify_error,
     "security_contact_error": security_contact_error,
+    "outbound_base_url_error": outbound_base_url_error,
     "alb_certificate_error": alb_certificate_error,
     "alb_hosted_zone_id_error": alb_hosted_zone_id_error,
     "api_rate_limit_error": api_rate_limit_error,

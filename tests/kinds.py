@@ -53,6 +53,8 @@ def every_kind() -> dict[str, Any]:
 
 
 ALARM_EMAIL = "oncall@example.com"
+# The HTTP API that internal/outbound calls, in the project with every service.
+OUTBOUND_BASE_URL = "https://api.example.com/v1"
 
 
 def every_kind_twice() -> dict[str, Any]:
@@ -72,5 +74,6 @@ def every_kind_twice() -> dict[str, Any]:
         "example_crud": False,
         "alarms": True,
         "alarm_notify": ALARM_EMAIL,
+        "outbound_base_url": OUTBOUND_BASE_URL,
         **ALB_CERTIFICATE_ANSWERS,  # two load balancers: one certificate covering both names
     }

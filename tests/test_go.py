@@ -26,12 +26,20 @@ pytestmark = pytest.mark.go
 
 def go_test(project: Path) -> dict[str, int]:
     """`go test -race -json`, parsed: counts of passed and failed tests."""
+    return go_test_by_package(project)[""]
+
+
+def go_test_by_package(project: Path) -> dict[str, dict[str, int]]:
+    """`go test -race -json`, parsed: counts of passed and failed tests by package import path,
+    and of all of them under ""."""
     out = run(project, "go", "test", "-race", "-count=1", "-json", "./...")
-    counts = {"pass": 0, "fail": 0}
+    counts: dict[str, dict[str, int]] = {"": {"pass": 0, "fail": 0}}
     for line in out.splitlines():
         event = json.loads(line)
-        if event.get("Test") and event.get("Action") in counts:
-            counts[event["Action"]] += 1
+        if event.get("Test") and event.get("Action") in counts[""]:
+            counts[""][event["Action"]] += 1
+            package = counts.setdefault(event["Package"], {"pass": 0, "fail": 0})
+            package[event["Action"]] += 1
     return counts
 
 
@@ -219,8 +227,10 @@ def test_two_of_every_kind_with_every_service_vet_test_and_build(every_kind_twic
     project = every_kind_twice_project
     assert run(project, "gofmt", "-l", ".").strip() == ""
     run(project, "go", "vet", "./...")
-    counts = go_test(project)
-    assert counts["fail"] == 0 and counts["pass"] > 0, counts
+    counts = go_test_by_package(project)
+    assert counts[""]["fail"] == 0 and counts[""]["pass"] > 0, counts[""]
+    # outbound_base_url is set: the HTTP client's tests against httptest servers ran.
+    assert counts["github.com/example/my-service/internal/outbound"]["pass"] >= 10
     run(project, "make", "build")
     functions = every_kind_twice()["functions"]
     built = sorted(p.parent.name for p in (project / "build").glob("*/bootstrap"))

@@ -26,6 +26,7 @@ from .kinds import (
     BATCH_KINDS,
     EVERY_KIND,
     HTTP_KINDS,
+    OUTBOUND_BASE_URL,
     every_kind_twice,
 )
 
@@ -493,9 +494,10 @@ def test_two_of_every_kind_with_every_service_synthesize(every_kind_twice_projec
 
     lambdas = resources(template, "AWS::Lambda::Function")
     for name, logical_id in logical_ids.items():
-        variables = set(lambdas[logical_id]["Properties"]["Environment"]["Variables"])
+        variables = lambdas[logical_id]["Properties"]["Environment"]["Variables"]
         expected = {service.env for service in SERVICES.values()}
-        assert expected <= variables, f"{name}: {sorted(variables)}"
+        assert expected <= set(variables), f"{name}: {sorted(variables)}"
+        assert variables["OUTBOUND_BASE_URL"] == OUTBOUND_BASE_URL, name
 
     assert cfn_lint_errors(project) == []
     violations, _ = nag_report(project)

@@ -57,6 +57,8 @@ def test_default_project_layout(default_render: Path) -> None:
         "internal/domain/user.go",
         "pkg/apperr/errors.go",
         "pkg/apperr/errors_test.go",
+        "pkg/metrics/metrics.go",
+        "pkg/invocation/invocation.go",
         "tools/localrun/functions.go",
         "internal/repository/user_repository.go",
         "internal/service/user_service.go",
@@ -121,6 +123,25 @@ def test_infrastructure_config_follows_the_answers(copie: Any) -> None:
     assert "type AdminHandler struct" in (project / "internal/handler/admin.go").read_text()
     assert "type PublicHandler struct" in (project / "internal/handler/public.go").read_text()
     assert re.search(r"^GOARCH \?= amd64$", (project / "Makefile").read_text(), re.M)
+
+
+def test_outbound_http_only_with_a_base_url(copie: Any, default_render: Path) -> None:
+    """outbound_base_url adds internal/outbound and the stack's OUTBOUND_BASE_URL; without it (the
+    default, and every project being updated) neither exists."""
+    assert not (default_render / "internal/outbound").exists()
+    assert "outboundBaseUrl" not in (default_render / "infrastructure/lib/service-config.ts").read_text()
+    assert "OUTBOUND_BASE_URL" not in (default_render / "tools/localrun/measureenv.go").read_text()
+
+    project = render(copie, outbound_base_url="https://api.example.com/v1")
+    assert sorted(p.name for p in (project / "internal/outbound").iterdir()) == [
+        "env.go",
+        "outbound.go",
+        "outbound_test.go",
+    ]
+    config = (project / "infrastructure/lib/service-config.ts").read_text()
+    assert re.search(r"^  outboundBaseUrl: 'https://api\.example\.com/v1',$", config, re.M)
+    measure_env = (project / "tools/localrun/measureenv.go").read_text()
+    assert re.search(r'^\t"OUTBOUND_BASE_URL=https://outbound\.invalid",', measure_env, re.M)
 
 
 def test_no_infrastructure_when_iac_is_none(copie: Any) -> None:

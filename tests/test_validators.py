@@ -479,3 +479,30 @@ def test_jwt_audience() -> None:
         assert v.jwt_audience_error(good, "https://x.example.com/") == ""
     for bad in ("", "two words", 'quote"d', "x" * 257, None):
         assert "no spaces or quotes" in v.jwt_audience_error(bad, "https://x.example.com/"), bad
+
+
+@pytest.mark.parametrize(
+    "answer", ["", None, "https://api.example.com", "https://api.example.com:8443/v1/", "https://orders.internal/api"]
+)
+def test_outbound_base_url_accepts(answer: object) -> None:
+    assert v.outbound_base_url_error(answer) == ""
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "http://api.example.com",  # credentials and data would cross the network in clear
+        "https://user:secret@api.example.com",  # an environment value is never a secret
+        "https://api.example.com/v1?token=x",
+        "https://api.example.com/#top",
+        "https://api.example.com/v 1",
+        "api.example.com",
+        "https://",
+        "https://api.example.com\n",
+        ["https://api.example.com"],
+    ],
+)
+def test_outbound_base_url_rejects(answer: object) -> None:
+    message = v.outbound_base_url_error(answer)
+    assert message.startswith("outbound_base_url: leave it empty (no outbound HTTP client), or give the API's https")
+    assert repr(answer) in message

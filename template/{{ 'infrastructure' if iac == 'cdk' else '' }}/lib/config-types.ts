@@ -460,6 +460,12 @@ export interface ServiceConfig {
   alarmNotify?: AlarmNotify;
   /** Thresholds that replace the defaults of lib/alarms.ts for every function. */
   alarmThresholds?: AlarmThresholds;
+  /**
+   * The https base URL of the HTTP API that internal/outbound calls; every
+   * function gets it as OUTBOUND_BASE_URL. Never put credentials in it: it is
+   * an environment value.
+   */
+  outboundBaseUrl?: string;
   logLevel: LogLevel;
   logRetentionDays: LogRetentionDays;
   /**

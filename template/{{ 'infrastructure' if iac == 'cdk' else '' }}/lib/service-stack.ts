@@ -11,7 +11,7 @@ import { type FunctionConfig, SERVICE_KEYS, type ServiceConfig } from './config-
 import { type GoSource, newGoLambda } from './go-lambda';
 import { wireFunction } from './kinds';
 import { metricsNamespace, pascalCase } from './naming';
-import { SERVICE_ENV, type ServiceResources, connectServices, createServiceResources } from './services';
+import { OUTBOUND_ENV, SERVICE_ENV, type ServiceResources, connectServices, createServiceResources } from './services';
 import { ServiceWebAcl } from './waf';
 
 export interface ServiceStackProps extends StackProps {
@@ -33,7 +33,7 @@ const ARCHITECTURES: Record<ServiceConfig['architecture'], lambda.Architecture> 
 };
 
 /** Set by the stack: the log level, the metrics namespace and the variables naming the services' resources. */
-const RESERVED_ENV: readonly string[] = ['LOG_LEVEL', 'METRICS_NAMESPACE', ...Object.values(SERVICE_ENV)];
+const RESERVED_ENV: readonly string[] = ['LOG_LEVEL', 'METRICS_NAMESPACE', OUTBOUND_ENV, ...Object.values(SERVICE_ENV)];
 
 /**
  * The service: the resources of its AWS services (lib/services.ts) and one Go
@@ -108,6 +108,7 @@ export class ServiceStack extends Stack {
       ...fnConfig.environment,
       LOG_LEVEL: logLevel,
       METRICS_NAMESPACE: metricsNamespace(config),
+      ...(config.outboundBaseUrl === undefined ? {} : { [OUTBOUND_ENV]: config.outboundBaseUrl }),
     };
 
     const logGroup = new logs.LogGroup(this, `${id}LogGroup`, {
@@ -202,6 +203,9 @@ function validateConfig(config: ServiceConfig): void {
   const roles: readonly string[] = ['stack', 'account', 'none'];
   if (config.apiGatewayCloudWatchRole !== undefined && !roles.includes(config.apiGatewayCloudWatchRole)) {
     throw new Error(`apiGatewayCloudWatchRole '${config.apiGatewayCloudWatchRole}' must be one of ${roles.join(', ')}`);
+  }
+  if (config.outboundBaseUrl !== undefined && !/^https:\/\/[^/?#@\s]+(\/[^?#\s]*)?$/.test(config.outboundBaseUrl)) {
+    throw new Error(`outboundBaseUrl '${config.outboundBaseUrl}' must be an https URL without credentials, query or fragment`);
   }
   if (config.table && !config.services.includes('dynamodb')) {
     throw new Error("table options are set but services does not include 'dynamodb'");

@@ -29,6 +29,9 @@ export const SERVICE_ENV = {
   eventbridge: 'EVENT_BUS_NAME',
 } as const satisfies Record<ServiceKey, string>;
 
+/** The environment variable holding `ServiceConfig.outboundBaseUrl`, as internal/outbound reads it. */
+export const OUTBOUND_ENV = 'OUTBOUND_BASE_URL';
+
 /** The table's global secondary indexes; grants name them instead of `index/*`. */
 export const TABLE_INDEXES = ['GSI1'];
 

@@ -5,7 +5,7 @@ import { SERVICE_KEYS, type ServiceConfig, type ServiceKey } from '../lib/config
 import { IDEMPOTENCY_ENV } from '../lib/idempotency';
 import { exposedId, pascalCase } from '../lib/naming';
 import { serviceConfig } from '../lib/service-config';
-import { SERVICE_ENV, triggerService } from '../lib/services';
+import { OUTBOUND_ENV, SERVICE_ENV, triggerService } from '../lib/services';
 import {
   PROJECT_ROOT,
   type Props,
@@ -458,7 +458,8 @@ describe('generated service-config.ts', () => {
     expect(Object.keys(props.Environment.Variables).sort()).toEqual(
       ['LOG_LEVEL', 'METRICS_NAMESPACE', ...Object.keys(fn.environment ?? {}), ...fn.services.map((key) => SERVICE_ENV[key]),
         ...(fn.kind === 'authorizer' ? ['JWT_AUDIENCE', 'JWT_ISSUER'] : []),
-        ...('idempotency' in fn && fn.idempotency ? [IDEMPOTENCY_ENV] : [])].sort(),
+        ...('idempotency' in fn && fn.idempotency ? [IDEMPOTENCY_ENV] : []),
+        ...(serviceConfig.outboundBaseUrl === undefined ? [] : [OUTBOUND_ENV])].sort(),
     );
     for (const key of SERVICE_KEYS) {
       if (triggerService(fn) === key) continue; // reading its trigger: test/kinds.test.ts
