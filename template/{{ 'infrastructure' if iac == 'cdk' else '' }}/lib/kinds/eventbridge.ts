@@ -16,7 +16,7 @@ import type { KindContext } from './types';
  * `<Name>DeadLetterQueue`.
  */
 export function wireEventBridge(ctx: KindContext<EventBridgeFunctionConfig>): void {
-  const { stack, service, config, fn } = ctx;
+  const { stack, service, config, target } = ctx;
   checkStrings(config, 'eventPattern.source', config.eventPattern?.source);
   checkStrings(config, 'eventPattern.detailType', config.eventPattern?.detailType);
 
@@ -26,6 +26,6 @@ export function wireEventBridge(ctx: KindContext<EventBridgeFunctionConfig>): vo
     description: `${service.projectName}: ${config.name} function`,
     eventBus,
     eventPattern: { source: config.eventPattern.source, detailType: config.eventPattern.detailType },
-    targets: [new targets.LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: TARGET_RETRY_ATTEMPTS })],
+    targets: [new targets.LambdaFunction(target, { deadLetterQueue: dlq, retryAttempts: TARGET_RETRY_ATTEMPTS })],
   });
 }
