@@ -82,10 +82,11 @@ export function liveTarget(stack: Stack, service: ServiceConfig, config: Functio
  *   else lib/alarms.ts's default) in 2 of 3 minutes.
  * Not the API's or load balancer's own alarms: they watch a stage that
  * depends on the alias, whose update would then wait on them (a cycle).
- * Undefined for the other strategies.
+ * With `notify` (the alarm topic, when alarms are on), both tell it too, so
+ * that a rollback does not go unnoticed. Undefined for the other strategies.
  */
 export function gradualDeployment(
-  stack: Stack, service: ServiceConfig, config: FunctionConfig, target: lambda.IFunction,
+  stack: Stack, service: ServiceConfig, config: FunctionConfig, target: lambda.IFunction, notify?: cloudwatch.IAlarmAction,
 ): codedeploy.LambdaDeploymentGroup | undefined {
   const deployment = deploymentOf(service);
   if (deployment.strategy !== 'canary' && deployment.strategy !== 'linear') {
@@ -104,7 +105,7 @@ export function gradualDeployment(
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
-  const alarms: cloudwatch.IAlarm[] = [errors];
+  const alarms: cloudwatch.Alarm[] = [errors];
   if (LATENCY_KINDS.includes(config.kind)) {
     const thresholds = { ...service.alarmThresholds, ...config.alarmThresholds };
     alarms.push(new cloudwatch.Alarm(stack, `${id}DeploymentLatencyAlarm`, {
@@ -117,6 +118,12 @@ export function gradualDeployment(
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }));
+  }
+  if (notify !== undefined) {
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(notify);
+      alarm.addOkAction(notify);
+    }
   }
   const group = new codedeploy.LambdaDeploymentGroup(stack, `${id}Deployment`, {
     alias: target,

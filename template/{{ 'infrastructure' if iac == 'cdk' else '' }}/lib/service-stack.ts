@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -96,8 +97,9 @@ export class ServiceStack extends Stack {
         waf: this.waf, auth: this.auth, functions: targets,
       });
     }
+    const notify = this.alarms ? new cloudwatchActions.SnsAction(this.alarms.topic) : undefined;
     for (const fnConfig of config.functions) {
-      gradualDeployment(this, config, fnConfig, targets.get(fnConfig.name) as lambda.IFunction);
+      gradualDeployment(this, config, fnConfig, targets.get(fnConfig.name) as lambda.IFunction, notify);
     }
     this.functions = functions;
     this.targets = targets;
