@@ -139,7 +139,9 @@ def test_deploy_uses_oidc_and_a_protected_environment(copie: Any, stages: str) -
         job = deploy["jobs"][name]
         assert job["permissions"] == {"contents": "read", "id-token": "write"}
         assert (job["environment"], job.get("needs")) == (environment, needs)
-        credentials = next(s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials"))
+        credentials = next(
+            s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials")
+        )
         assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
         assert "aws-access-key-id" not in credentials["with"]
         assert credentials["with"]["aws-region"] == "${{ vars.AWS_REGION || 'us-east-1' }}"

@@ -487,11 +487,15 @@ def test_two_of_every_kind_with_every_service_synthesize(every_kind_twice_projec
     assert len(set(logical_ids.values())) == len(functions)
 
     # Each mapping invokes its function's live alias (deployment all-at-once, the default).
-    alias_of = {a["Properties"]["FunctionName"]["Ref"]: key for key, a in resources(template, "AWS::Lambda::Alias").items()}
+    alias_of = {
+        a["Properties"]["FunctionName"]["Ref"]: key for key, a in resources(template, "AWS::Lambda::Alias").items()
+    }
     assert sorted(alias_of) == sorted(logical_ids.values()), "every function has its live alias"
     mappings = resources(template, "AWS::Lambda::EventSourceMapping").values()
     batch = [fn["name"] for fn in functions if fn["event"] in BATCH_KINDS]
-    invoked = [set(alias_of.values()) & set(re.findall(r"\w+", json.dumps(m["Properties"]["FunctionName"]))) for m in mappings]
+    invoked = [
+        set(alias_of.values()) & set(re.findall(r"\w+", json.dumps(m["Properties"]["FunctionName"]))) for m in mappings
+    ]
     assert sorted(next(iter(found)) for found in invoked) == sorted(alias_of[logical_ids[name]] for name in batch)
     assert all(m["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"] for m in mappings)
 
@@ -625,7 +629,9 @@ def test_alarms_can_notify_an_existing_topic(copie: Any) -> None:
     assert cfn_lint_errors(project) == []
     violations, acknowledged = nag_report(project)
     assert violations == []
-    policy = "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]"
+    policy = (
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]"
+    )
     assert policy in {finding["ruleName"] for finding in acknowledged}
 
 

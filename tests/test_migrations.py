@@ -344,7 +344,11 @@ def test_stages_deploys_keeps_the_deployed_stack_and_its_triggers_once(tmp_path:
     assert "make update DATA='stages=dev,prod'" in first.stdout
     assert "make update DATA='deployment=all-at-once'" in first.stdout
     second = run_migration(STAGES_DEPLOYS, tmp_path)
-    assert (second.returncode, second.stdout, answers.read_text()) == (0, "", original + "stages: ''\ndeployment: none\n")
+    assert (second.returncode, second.stdout, answers.read_text()) == (
+        0,
+        "",
+        original + "stages: ''\ndeployment: none\n",
+    )
 
 
 @pytest.mark.unit

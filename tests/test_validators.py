@@ -506,11 +506,16 @@ def test_stages_keep_the_stack_name_within_cloudformation_s_limit() -> None:
 
 
 def test_scaling_settings_per_function() -> None:
-    good = [{"name": "jobs", "event": "sqs", "reserved_concurrency": 10, "provisioned_concurrency": 2, "max_concurrency": 5}]
+    good = [
+        {"name": "jobs", "event": "sqs", "reserved_concurrency": 10, "provisioned_concurrency": 2, "max_concurrency": 5}
+    ]
     assert v.functions_error(good) == ""
     for entry, rule in [
         ({"name": "api", "event": "apigw-rest", "max_concurrency": 5}, "max_concurrency applies only to sqs functions"),
-        ({"name": "jobs", "event": "sqs", "max_concurrency": 1}, "max_concurrency must be a whole number from 2 to 1000"),
+        (
+            {"name": "jobs", "event": "sqs", "max_concurrency": 1},
+            "max_concurrency must be a whole number from 2 to 1000",
+        ),
         ({"name": "api", "event": "apigw-rest", "reserved_concurrency": -1}, "from 0 to 10000"),
         ({"name": "api", "event": "apigw-rest", "provisioned_concurrency": True}, "provisioned_concurrency must be"),
         (
@@ -523,6 +528,8 @@ def test_scaling_settings_per_function() -> None:
 
 def test_deployment_none_has_no_alias_to_keep_warm() -> None:
     warm = [{"name": "api", "event": "apigw-rest", "provisioned_concurrency": 2}]
-    assert "none has no live alias to keep warm, and api set provisioned_concurrency" in v.deployment_error("none", warm)
+    assert "none has no live alias to keep warm, and api set provisioned_concurrency" in v.deployment_error(
+        "none", warm
+    )
     assert v.deployment_error("canary", warm) == ""
     assert v.deployment_error("none", [{"name": "api", "event": "apigw-rest"}]) == ""
