@@ -164,7 +164,8 @@ def test_synth_offline_gives_the_default_stack(default_project: Path) -> None:
     keys = {k["AttributeName"]: k["KeyType"] for k in table["Properties"]["KeySchema"]}
     assert keys == {"PK": "HASH", "SK": "RANGE"}
     assert [g["IndexName"] for g in table["Properties"]["GlobalSecondaryIndexes"]] == ["GSI1"]
-    assert table["DeletionPolicy"] == "Retain"
+    # make synth: the first stage, dev, whose data goes with its stack (prod retains it).
+    assert table["DeletionPolicy"] == "Delete"
 
     api_resources = resources(template, "AWS::ApiGateway::Resource")
     path_of = {key: r["Properties"]["PathPart"] for key, r in api_resources.items()}
@@ -329,7 +330,7 @@ def test_rest_api_logs_work_on_a_fresh_account(default_project: Path) -> None:
         }
     ]
     groups = resources(template, "AWS::Logs::LogGroup")
-    assert {g["Properties"]["RetentionInDays"] for g in groups.values()} == {30}
+    assert {g["Properties"]["RetentionInDays"] for g in groups.values()} == {7}, "dev keeps logs a week"
     destination = json.dumps(stage["Properties"]["AccessLogSetting"]["DestinationArn"])
     assert [key for key in groups if json.dumps({"Ref": key}) in destination], "the access log has no group"
     (execution,) = [key for key, g in groups.items() if "LogGroupName" in g["Properties"]]
