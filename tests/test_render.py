@@ -534,7 +534,8 @@ def test_make_deploy_stays_interactive_and_the_workflow_target_does_not_ask(copi
         done = subprocess.run(["make", "-n", target], cwd=project, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         (line,) = [line for line in done.stdout.splitlines() if "npx --no-install cdk " in line]
-        return shlex.split(line.split("npx --no-install cdk ", 1)[1])
+        words = shlex.split(line.split("npx --no-install cdk ", 1)[1])
+        return words[2:] if words[:2] == ["-c", "stage=dev"] else words  # the first stage's context
 
     deploy = cdk_command("deploy")
     assert deploy[:2] == ["deploy", "--all"]
