@@ -250,7 +250,6 @@ WORKFLOW_SETS = [
     pytest.param({"iac": "none"}, id="no-iac"),
     pytest.param({"update_workflow": False}, id="no-update-workflow"),
     pytest.param({"architecture": "x86_64", "cdk_bundling": "go-function", "alarms": True}, id="x86_64-go-function"),
-    pytest.param({"stages": "", "deployment": "canary"}, id="no-stages-canary"),
     pytest.param(None, id="template-repository"),
 ]
 
