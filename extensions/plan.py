@@ -268,6 +268,52 @@ def invoked_by(kind: EventKind, answers: Mapping[str, Any]) -> str:
     return "its trigger only: the AWS service that delivers the events, for the stack's own resource"
 
 
+# The functions entries' scaling settings and their names in lib/service-config.ts.
+SCALING_SETTINGS = {
+    "reserved_concurrency": "reservedConcurrency",
+    "provisioned_concurrency": "provisionedConcurrency",
+    "max_concurrency": "maxConcurrency",
+}
+
+# The deployment answer's strategies (DeploymentStrategy in lib/config-types.ts); `none` keeps the
+# triggers on the unqualified function, as projects generated before 0.3.0 have them.
+DEPLOYMENTS = ("all-at-once", "canary", "linear", "none")
+GRADUAL_DEPLOYMENTS = ("canary", "linear")
+
+# What a stage before the last (dev, staging) keeps of its logs, in days.
+EARLY_STAGE_LOG_RETENTION_DAYS = 7
+
+
+def stage_names(answer: Any) -> list[str]:
+    """The ``stages`` answer (comma-separated names) as a list; empty: one unstaged stack."""
+    if not isinstance(answer, str):
+        return []
+    return [name.strip() for name in answer.split(",") if name.strip()]
+
+
+def stages_plan(answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """``ServiceConfig.stages`` (StageConfig in lib/config-types.ts): every stage before the last is
+    a place to try things, whose data goes with its stack, whose logs are kept a week, without
+    alarms or gradual deploys; the last is production, retained, with the project's settings."""
+    names = stage_names(answers.get("stages"))
+    stages: list[dict[str, Any]] = []
+    for index, name in enumerate(names):
+        if index == len(names) - 1:
+            stages.append({"name": name, "removalPolicy": "retain"})
+            continue
+        stage: dict[str, Any] = {
+            "name": name,
+            "removalPolicy": "destroy",
+            "logRetentionDays": EARLY_STAGE_LOG_RETENTION_DAYS,
+        }
+        if answers.get("alarms"):
+            stage["alarms"] = False
+        if answers.get("deployment") in GRADUAL_DEPLOYMENTS:
+            stage["deployment"] = {"strategy": "all-at-once"}
+        stages.append(stage)
+    return stages
+
+
 def function_concurrency(kind: EventKind, answer: Mapping[str, Any], memory: int) -> tuple[int, str]:
     """How many records of a batch the function processes at once, and why, for the comment on
     the generated constant: its ``concurrency`` answer, else the catalogue's default for its
@@ -321,6 +367,7 @@ def function_plan(
         cdk.append(("source", source))
     if is_idempotent:
         cdk.append(("idempotency", True))
+    cdk += [(SCALING_SETTINGS[key], int(answer[key])) for key in SCALING_SETTINGS if answer.get(key) is not None]
     if fifo:
         # A FIFO event source takes no batching window.
         cdk = [(key, 0 if key == "maxBatchingWindowSeconds" else value) for key, value in cdk] + [("fifo", True)]
@@ -456,6 +503,14 @@ def build_plan(answers: Mapping[str, Any]) -> dict[str, Any]:
         "cdk_runtime": CDK_RUNTIME[runtime],
         "go_require": gomod.requirements(features),
         "alarm_notify": alarm_notify(answers.get("alarm_notify")),
+        "stages": stages_plan(answers),
+        "stage_names": stage_names(answers.get("stages")),
+        # Absent from lib/service-config.ts with none: what projects from before 0.3.0 render.
+        "deployment": (
+            {"strategy": answers["deployment"]}
+            if answers.get("deployment") in DEPLOYMENTS and answers.get("deployment") != "none"
+            else None
+        ),
         **edge_settings(answers, {f["event"] for f in functions}),
         "auth_modes": modes,
         "authorizers": authorizers,

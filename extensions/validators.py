@@ -14,7 +14,7 @@ from typing import Any
 from .catalog import MAX_ENTITY_NAME
 from .events import AUTH_MODES, AUTHORIZER_KINDS, CATALOGUE
 from .naming import go_type_name
-from .plan import HTTP_ONLY, SOURCES, function_auth, function_source
+from .plan import HTTP_ONLY, SOURCES, function_auth, function_source, stage_names
 from .services import SERVICES
 
 PROJECT_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -26,7 +26,8 @@ MODULE_ELEMENT = re.compile(r"^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$")
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {f"lpt{i}" for i in range(1, 10)}
 
 FUNCTION_KEYS = {
-    "name", "event", "memory", "timeout", "services", "concurrency", "source", "fifo", "auth", "authorizer"
+    "name", "event", "memory", "timeout", "services", "concurrency", "source", "fifo", "auth", "authorizer",
+    "reserved_concurrency", "provisioned_concurrency", "max_concurrency",
 }  # fmt: skip
 # internal/handler/<name>.go must not clash with the package's shared files, and Go reads a
 # _test, _<GOOS> or _<GOARCH> file-name suffix as a build constraint.
@@ -41,6 +42,16 @@ MEMORY_RANGE = (128, 10240)
 TIMEOUT_RANGE = (1, 900)
 CONCURRENCY_RANGE = (1, 100)  # records of one batch processed at once
 MAX_NAME = 40
+# stages: names that end a stack name <project_name>-<stage>, which CloudFormation caps at 128.
+STAGE_NAME = re.compile(r"[a-z][a-z0-9]{0,15}")
+MAX_STACK_NAME = 128
+# Per function: executions reserved or kept warm (at most an account's usual raised quota), and the
+# SQS event source's MaximumConcurrency (2-1000, Lambda's range).
+SCALING_RANGES = {
+    "reserved_concurrency": (0, 10000),
+    "provisioned_concurrency": (0, 10000),
+    "max_concurrency": (2, 1000),
+}
 # alarm_notify: an email address SNS can deliver to (no spaces or control characters, one @, a
 # dotted domain), or the ARN of a standard SNS topic (CloudWatch alarm actions cannot publish to a
 # FIFO topic). Matched whole (fullmatch): a trailing newline is not allowed.
@@ -186,6 +197,9 @@ def functions_error(value: Any, aws_services: Any = None, consumer_source: Any =
         concurrency_error = function_concurrency_error(item.get("concurrency"), event, where)
         if concurrency_error:
             return concurrency_error
+        scaling_error = function_scaling_error(item, event, where)
+        if scaling_error:
+            return scaling_error
         source_error = function_source_error(item, list(aws_services or []), str(consumer_source), where)
         if source_error:
             return source_error
@@ -362,6 +376,58 @@ def function_concurrency_error(value: Any, event: str, where: str) -> str:
     return ""
 
 
+def function_scaling_error(item: Mapping[str, Any], event: str, where: str) -> str:
+    """A function's reserved_concurrency, provisioned_concurrency and max_concurrency (sqs only)."""
+    for key, (low, high) in SCALING_RANGES.items():
+        value = item.get(key)
+        if value is None:
+            continue
+        if key == "max_concurrency" and event != "sqs":
+            return f"{where}.max_concurrency applies only to sqs functions (their queue's event source); remove it"
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            return f"{where}.{key} must be a whole number from {low} to {high}; got {value!r}"
+    reserved, provisioned = item.get("reserved_concurrency"), item.get("provisioned_concurrency")
+    if reserved is not None and provisioned is not None and provisioned > reserved:
+        return (
+            f"{where}.provisioned_concurrency ({provisioned}) must not exceed its reserved_concurrency ({reserved}): "
+            "Lambda keeps the provisioned environments within the reserved ones"
+        )
+    return ""
+
+
+def stages_error(value: Any, project_name: Any = "") -> str:
+    """``stages``: comma-separated stage names, each lowercase letters and digits starting with a
+    letter (at most 16), none twice; empty for one stack without stages."""
+    if not isinstance(value, str):
+        return f"give comma-separated stage names, e.g. dev,prod (or nothing for one stack); got {value!r}"
+    names = stage_names(value)
+    for name in names:
+        if not STAGE_NAME.fullmatch(name):
+            return (
+                f"stage {name!r} must be lowercase letters and digits, starting with a letter, at most 16 "
+                "characters (it ends the stack name <project_name>-<stage>), e.g. dev,staging,prod"
+            )
+        if len(f"{project_name}-{name}") > MAX_STACK_NAME:
+            return f"stack name {project_name}-{name} is longer than CloudFormation's {MAX_STACK_NAME} characters"
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        return f"stages must differ: {', '.join(twice)} is listed twice"
+    return ""
+
+
+def deployment_error(value: Any, functions: Any = None) -> str:
+    """``deployment``: provisioned concurrency lives on the live alias, which ``none`` does without."""
+    if value != "none" or not isinstance(functions, list):
+        return ""
+    warm = [f["name"] for f in functions if isinstance(f, Mapping) and f.get("provisioned_concurrency")]
+    if warm:
+        return (
+            f"none has no live alias to keep warm, and {', '.join(map(str, warm))} set provisioned_concurrency: "
+            "choose all-at-once, canary or linear, or remove provisioned_concurrency"
+        )
+    return ""
+
+
 def aws_services_error(value: Any) -> str:
     unknown = [key for key in value or [] if key not in SERVICES]
     if unknown:
@@ -531,6 +597,8 @@ FILTERS = {
     "single_line_error": single_line_error,
     "events_error": events_error,
     "functions_error": functions_error,
+    "stages_error": stages_error,
+    "deployment_error": deployment_error,
     "aws_services_error": aws_services_error,
     "example_crud_error": example_crud_error,
     "alarm_notify_error": alarm_notify_error,

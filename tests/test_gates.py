@@ -115,17 +115,39 @@ def test_template_update_workflow_runs_weekly_with_least_privilege(copie: Any) -
     assert pull_request["with"]["title"] == "Update from the template to ${{ steps.update.outputs.version }}"
 
 
-def test_deploy_uses_oidc_and_a_protected_environment(copie: Any) -> None:
-    project = render(copie)
+# The deploy workflow's jobs: (job, GitHub environment, the job it waits for, STAGE it passes make).
+DEPLOY_JOBS = {
+    "dev,prod": [("deploy-dev", "dev", None, "dev"), ("deploy-prod", "prod", "deploy-dev", "prod")],
+    "dev,staging,prod": [
+        ("deploy-dev", "dev", None, "dev"),
+        ("deploy-staging", "staging", "deploy-dev", "staging"),
+        ("deploy-prod", "prod", "deploy-staging", "prod"),
+    ],
+    "": [("deploy", "production", None, None)],
+}
+
+
+@pytest.mark.parametrize("stages", list(DEPLOY_JOBS), ids=["default", "three-stages", "no-stages"])
+def test_deploy_uses_oidc_and_a_protected_environment(copie: Any, stages: str) -> None:
+    """One job per stage, each in the GitHub environment of its name and after the stage before it
+    (dev -> prod), deploying that stage's stack only; without stages, one job in `production`."""
+    project = render(copie, stages=stages)
     deploy = yaml.safe_load((project / ".github/workflows/deploy.yml").read_text())
-    job = deploy["jobs"]["deploy"]
     assert deploy["permissions"] == {"contents": "read"}
-    assert job["permissions"] == {"contents": "read", "id-token": "write"}
-    assert job["environment"] == "production"
-    credentials = next(s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials"))
-    assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
-    assert "aws-access-key-id" not in credentials["with"]
-    assert credentials["with"]["aws-region"] == "${{ vars.AWS_REGION || 'us-east-1' }}"
+    assert [name for name in deploy["jobs"]] == [job for job, *_ in DEPLOY_JOBS[stages]]
+    for name, environment, needs, stage in DEPLOY_JOBS[stages]:
+        job = deploy["jobs"][name]
+        assert job["permissions"] == {"contents": "read", "id-token": "write"}
+        assert (job["environment"], job.get("needs")) == (environment, needs)
+        credentials = next(
+            s for s in job["steps"] if s.get("uses", "").startswith("aws-actions/configure-aws-credentials")
+        )
+        assert credentials["with"]["role-to-assume"] == "${{ vars.AWS_DEPLOY_ROLE_ARN }}"
+        assert "aws-access-key-id" not in credentials["with"]
+        assert credentials["with"]["aws-region"] == "${{ vars.AWS_REGION || 'us-east-1' }}"
+        commands = [step["run"] for step in job["steps"] if "run" in step]
+        stage_args = {word for run in commands for word in run.split() if word.startswith("STAGE=")}
+        assert stage_args == ({f"STAGE={stage}"} if stage else set()), name
 
 
 # Event data an attacker can choose (branch names, commit messages, titles...): never straight into a
@@ -151,7 +173,12 @@ def test_deploy_runs_unattended_after_ci_passes_on_main(copie: Any) -> None:
     }
     ci = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     assert ci["name"] in deploy[True]["workflow_run"]["workflows"]
-    job = deploy["jobs"]["deploy"]
+    assert list(deploy["jobs"]) == ["deploy-dev", "deploy-prod"]
+    for job in deploy["jobs"].values():
+        assert_deploys_unattended_what_ci_tested(job, text)
+
+
+def assert_deploys_unattended_what_ci_tested(job: dict[str, Any], text: str) -> None:
     condition = " ".join(job["if"].split())
     assert "github.event.workflow_run.conclusion == 'success'" in condition
     assert "github.event.workflow_run.event == 'push'" in condition
@@ -360,6 +387,8 @@ def test_the_zizmor_gate_can_fail(tmp_path: Path) -> None:
 # Who may write what: the only jobs with a write permission, and those permissions.
 WRITE_PERMISSIONS = {
     ("deploy.yml", "deploy"): {"id-token"},
+    ("deploy.yml", "deploy-dev"): {"id-token"},
+    ("deploy.yml", "deploy-prod"): {"id-token"},
     ("template-update.yml", "update"): {"contents", "pull-requests"},
 }
 
@@ -489,6 +518,6 @@ def test_ci_runs_govulncheck_with_the_newest_go_patch_release(copie: Any) -> Non
     ci = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     assert "make vuln" in [step.get("run") for step in ci["jobs"]["go"]["steps"]]
     deploy = yaml.safe_load((project / ".github/workflows/deploy.yml").read_text())
-    for job in (ci["jobs"]["go"], ci["jobs"]["infrastructure"], deploy["jobs"]["deploy"]):
+    for job in (ci["jobs"]["go"], ci["jobs"]["infrastructure"], *deploy["jobs"].values()):
         (setup,) = [step for step in job["steps"] if step.get("uses", "").startswith("actions/setup-go@")]
         assert setup["with"] == {"go-version": "1.26", "check-latest": True}

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -72,12 +73,13 @@ def stack_templates(project: Path) -> dict[str, Path]:
     return {path.name.removesuffix(".template.json"): path for path in found}
 
 
-def synth(project: Path) -> dict[str, Any]:
-    """`make synth` (builds the bootstraps first) and the parsed template of the service stack, the
-    only one besides the stack of API Gateway's CloudWatch Logs role."""
-    run(project, "make", "synth")
+def synth(project: Path, stage: str = "") -> dict[str, Any]:
+    """`make synth` (builds the bootstraps first), of `stage` when given (else the Makefile's default
+    STAGE), and the parsed template of the service stack, the only one besides the stack of API
+    Gateway's CloudWatch Logs role."""
+    run(project, "make", "synth", *([f"STAGE={stage}"] if stage else []))
     templates = stack_templates(project)
-    stack = template_stack_name(project)
+    stack = template_stack_name(project, stage)
     assert set(templates) - {ROLE_STACK} == {stack}, templates
     return json.loads(templates[stack].read_text())
 
@@ -163,7 +165,8 @@ def test_synth_offline_gives_the_default_stack(default_project: Path) -> None:
     keys = {k["AttributeName"]: k["KeyType"] for k in table["Properties"]["KeySchema"]}
     assert keys == {"PK": "HASH", "SK": "RANGE"}
     assert [g["IndexName"] for g in table["Properties"]["GlobalSecondaryIndexes"]] == ["GSI1"]
-    assert table["DeletionPolicy"] == "Retain"
+    # make synth: the first stage, dev, whose data goes with its stack (prod retains it).
+    assert table["DeletionPolicy"] == "Delete"
 
     api_resources = resources(template, "AWS::ApiGateway::Resource")
     path_of = {key: r["Properties"]["PathPart"] for key, r in api_resources.items()}
@@ -298,9 +301,9 @@ def test_rest_api_logs_work_on_a_fresh_account(default_project: Path) -> None:
     npm_ci(default_project)
     template = synth(default_project)
     templates = stack_templates(default_project)
-    assert set(templates) == {"my-service", ROLE_STACK}
+    assert set(templates) == {"my-service-dev", ROLE_STACK}, "make synth: the first stage's stack only"
     manifest = json.loads((default_project / "infrastructure/cdk.out/manifest.json").read_text())
-    assert ROLE_STACK in manifest["artifacts"]["my-service"]["dependencies"], "the role must be deployed first"
+    assert ROLE_STACK in manifest["artifacts"]["my-service-dev"]["dependencies"], "the role must be deployed first"
 
     role_template = json.loads(templates[ROLE_STACK].read_text())
     ((role_id, role),) = resources(role_template, "AWS::IAM::Role").items()
@@ -328,7 +331,7 @@ def test_rest_api_logs_work_on_a_fresh_account(default_project: Path) -> None:
         }
     ]
     groups = resources(template, "AWS::Logs::LogGroup")
-    assert {g["Properties"]["RetentionInDays"] for g in groups.values()} == {30}
+    assert {g["Properties"]["RetentionInDays"] for g in groups.values()} == {7}, "dev keeps logs a week"
     destination = json.dumps(stage["Properties"]["AccessLogSetting"]["DestinationArn"])
     assert [key for key in groups if json.dumps({"Ref": key}) in destination], "the access log has no group"
     (execution,) = [key for key, g in groups.items() if "LogGroupName" in g["Properties"]]
@@ -374,7 +377,7 @@ def test_go_function_bundling_compiles_at_synth(copie: Any) -> None:
     """cdk_bundling=go-function: no make build; GoFunction builds a static arm64 bootstrap."""
     project = generate(copie, cdk_bundling="go-function", alarms=True)
     npm_ci(project)
-    template = synth(project)
+    template = synth(project, stage="prod")  # the stages before the last have no alarms
     assert not (project / "build").exists(), "go-function mode must not need make build"
     (function,) = resources(template, "AWS::Lambda::Function").values()
     assert function["Properties"]["Runtime"] == "provided.al2023"
@@ -480,16 +483,22 @@ def test_two_of_every_kind_with_every_service_synthesize(every_kind_twice_projec
     function reporting item failures, every function granted every service, nothing open."""
     project = every_kind_twice_project
     npm_ci(project)
-    template = synth(project)
+    template = synth(project, stage="prod")  # the production stage: with the alarms
     functions = every_kind_twice()["functions"]
     logical_ids = {fn["name"]: function_logical_id(template, fn["name"]) for fn in functions}
     assert len(set(logical_ids.values())) == len(functions)
 
+    # Each mapping invokes its function's live alias (deployment all-at-once, the default).
+    alias_of = {
+        a["Properties"]["FunctionName"]["Ref"]: key for key, a in resources(template, "AWS::Lambda::Alias").items()
+    }
+    assert sorted(alias_of) == sorted(logical_ids.values()), "every function has its live alias"
     mappings = resources(template, "AWS::Lambda::EventSourceMapping").values()
     batch = [fn["name"] for fn in functions if fn["event"] in BATCH_KINDS]
-    assert sorted(json.dumps(m["Properties"]["FunctionName"]) for m in mappings) == sorted(
-        json.dumps({"Ref": logical_ids[name]}) for name in batch
-    )
+    invoked = [
+        set(alias_of.values()) & set(re.findall(r"\w+", json.dumps(m["Properties"]["FunctionName"]))) for m in mappings
+    ]
+    assert sorted(next(iter(found)) for found in invoked) == sorted(alias_of[logical_ids[name]] for name in batch)
     assert all(m["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"] for m in mappings)
 
     lambdas = resources(template, "AWS::Lambda::Function")
@@ -507,7 +516,7 @@ def test_two_of_every_kind_with_every_service_synthesize(every_kind_twice_projec
     topic_id = alarm_topic_id(template)
     assert_alarms_notify(template, {"Ref": topic_id})
     alarm_names = {a["Properties"]["AlarmName"] for a in resources(template, "AWS::CloudWatch::Alarm").values()}
-    stack = template_stack_name(project)
+    stack = template_stack_name(project, "prod")
     for fn in functions:
         expected = {"errors", "throttles"}
         expected |= {"server-error-rate", "latency-p99"} if fn["event"] in HTTP_KINDS else set()
@@ -581,9 +590,12 @@ def alarm_topic_id(template: dict[str, Any]) -> str:
     return found
 
 
-def template_stack_name(project: Path) -> str:
-    """The service stack's name: the project name."""
-    return yaml.safe_load((project / ".copier-answers.yml").read_text())["project_name"]
+def template_stack_name(project: Path, stage: str = "") -> str:
+    """The service stack's name: <project>-<stage> (the first stage by default), or the project name
+    without stages."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    stages = [name.strip() for name in str(answers.get("stages") or "").split(",") if name.strip()]
+    return f"{answers['project_name']}-{stage or stages[0]}" if stages else answers["project_name"]
 
 
 def assert_alarms_notify(template: dict[str, Any], topic: Any) -> None:
@@ -597,20 +609,33 @@ def assert_alarms_notify(template: dict[str, Any], topic: Any) -> None:
 
 def test_alarms_can_notify_an_existing_topic(copie: Any) -> None:
     """alarm_notify with a topic ARN: no topic or key of the stack's own; every alarm notifies that
-    ARN, the REST function has its 5xx rate and p99 latency alarms, and nothing is left open."""
+    ARN, the REST function has its 5xx rate and p99 latency alarms, and nothing is left open. With
+    deployment canary, the production stage (the last) shifts the live alias with CodeDeploy,
+    rolled back by the alias's errors and p99 duration, and cdk-nag's one finding of it, CodeDeploy's
+    managed policy, is acknowledged."""
     topic_arn = "arn:aws:sns:us-east-1:123456789012:team-alerts"
-    project = generate(copie, alarms=True, alarm_notify=topic_arn)
+    project = generate(copie, alarms=True, alarm_notify=topic_arn, deployment="canary")
     npm_ci(project)
-    template = synth(project)
+    template = synth(project, stage="prod")
     assert resources(template, "AWS::SNS::Topic") == {}
     assert resources(template, "AWS::KMS::Key") == {}
     assert_alarms_notify(template, topic_arn)
     assert template["Outputs"]["AlarmTopicArn"]["Value"] == topic_arn
     metrics = sorted(a["Properties"]["MetricName"] for a in resources(template, "AWS::CloudWatch::Alarm").values())
-    assert metrics == ["5XXError", "Errors", "Latency", "Throttles"]
+    assert metrics == ["5XXError", "Duration", "Errors", "Errors", "Latency", "Throttles"]
+    (group,) = resources(template, "AWS::CodeDeploy::DeploymentGroup").values()
+    assert group["Properties"]["DeploymentConfigName"] == "CodeDeployDefault.LambdaCanary10Percent5Minutes"
+    (alias_id, alias) = next(iter(resources(template, "AWS::Lambda::Alias").items()))
+    assert alias["Properties"]["Name"] == "live" and "CodeDeployLambdaAliasUpdate" in alias["UpdatePolicy"]
+    (permission,) = resources(template, "AWS::Lambda::Permission").values()
+    assert permission["Properties"]["FunctionName"] == {"Ref": alias_id}, "the REST API must invoke the alias"
     assert cfn_lint_errors(project) == []
-    violations, _ = nag_report(project)
+    violations, acknowledged = nag_report(project)
     assert violations == []
+    policy = (
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]"
+    )
+    assert policy in {finding["ruleName"] for finding in acknowledged}
 
 
 def validation_report(project: Path) -> dict[str, list[dict[str, Any]]]:

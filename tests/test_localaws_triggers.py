@@ -263,3 +263,27 @@ def test_a_kinesis_stream_invokes_its_function_with_its_records_in_order(tmp_pat
     record = calls[0][1]["Records"][0]
     assert record["eventSource"] == "aws:kinesis" and record["kinesis"]["partitionKey"] == "p"
     assert record["eventID"].startswith("shardId-") and record["eventSourceARN"].endswith("/svc-stream")
+
+
+def test_a_trigger_of_the_live_alias_runs_its_function(tmp_path: Path) -> None:
+    """Every trigger invokes a function's `live` alias (deployment all-at-once, canary, linear): the
+    mapping names it as CDK writes an alias's qualified name. Locally there are no versions, so the
+    queue's messages reach the function itself."""
+    alias_name = {
+        "Fn::Join": ["", [{"Fn::Select": [6, {"Fn::Split": [":", {"Ref": "WorkerLiveAlias9F8E"}]}]}, ":live"]]
+    }
+    template = write_template(tmp_path, "svc", {
+        "WorkerFunction1A2B3C": function("WorkerFunction"),
+        "WorkerLiveAlias9F8E": {"Type": "AWS::Lambda::Alias", "Properties": {
+            "FunctionName": {"Ref": "WorkerFunction1A2B3C"}, "FunctionVersion": "1", "Name": "live"}},
+        "Jobs": queue(),
+        "Mapping": {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+            "FunctionName": alias_name, "EventSourceArn": {"Fn::GetAtt": ["Jobs", "Arn"]}, "BatchSize": 10}},
+    })  # fmt: skip
+    port = free_port()
+    with invoke_api(ok) as api, serving(template, port=port, LOCALRUN_INVOKE_URL=api.url) as (_, settings, _):
+        sqs = client(settings["endpoint"], "sqs")
+        sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName="svc-jobs")["QueueUrl"], MessageBody="hello")
+        ((name, event),) = api.wait_for(1)
+        assert name == "WorkerFunction"
+        assert [record["body"] for record in event["Records"]] == ["hello"]

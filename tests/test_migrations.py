@@ -324,3 +324,58 @@ def test_api_auth_without_an_answers_file_warns_and_lets_the_update_finish(tmp_p
 def test_api_auth_runs_before_the_new_version_renders() -> None:
     (migration,) = [m for m in versioned_migrations() if script_of(m).name == "api_auth.py"]
     assert (migration["version"], migration["when"]) == ("0.3.0", "{{ _stage == 'before' }}")
+
+
+STAGES_DEPLOYS = MIGRATIONS / "stages_deploys.py"
+
+
+@pytest.mark.unit
+def test_stages_deploys_keeps_the_deployed_stack_and_its_triggers_once(tmp_path: Path) -> None:
+    """A project from before 0.3.0 deployed one stack named after it, its triggers on the functions:
+    the update saves stages '' and deployment none, so that it renders both as they were."""
+    answers = tmp_path / ".copier-answers.yml"
+    original = "_commit: 0.2.0\nproject_name: orders\nfunctions:\n-   event: sqs\n    name: jobs\n"
+    answers.write_text(original)
+
+    first = run_migration(STAGES_DEPLOYS, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert answers.read_text() == original + "stages: ''\ndeployment: none\n", "appended; the rest as it was"
+    saved = yaml.safe_load(answers.read_text())
+    assert (saved["stages"], saved["deployment"]) == ("", "none")
+    assert "make update DATA='stages=dev,prod'" in first.stdout
+    assert "make update DATA='deployment=all-at-once'" in first.stdout
+    second = run_migration(STAGES_DEPLOYS, tmp_path)
+    assert (second.returncode, second.stdout, answers.read_text()) == (
+        0,
+        "",
+        original + "stages: ''\ndeployment: none\n",
+    )
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "saved",
+    [
+        "_commit: 0.2.0\niac: none\nfunctions:\n- event: sqs\n  name: jobs\n",
+        "_commit: 0.2.0\nstages: dev,prod\ndeployment: canary\n",
+    ],
+    ids=["no-cdk-app", "answered"],
+)
+def test_stages_deploys_leaves_other_projects_alone(tmp_path: Path, saved: str) -> None:
+    (tmp_path / ".copier-answers.yml").write_text(saved)
+    done = run_migration(STAGES_DEPLOYS, tmp_path)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert (tmp_path / ".copier-answers.yml").read_text() == saved
+
+
+@pytest.mark.unit
+def test_stages_deploys_without_an_answers_file_warns_and_lets_the_update_finish(tmp_path: Path) -> None:
+    done = run_migration(STAGES_DEPLOYS, tmp_path)
+    assert done.returncode == 0
+    assert "add stages: '' and deployment: none there by hand" in done.stderr
+
+
+@pytest.mark.unit
+def test_stages_deploys_runs_before_the_new_version_renders_at_0_3_0() -> None:
+    (migration,) = [m for m in versioned_migrations() if script_of(m).name == "stages_deploys.py"]
+    assert (migration["version"], migration["when"]) == ("0.3.0", "{{ _stage == 'before' }}")

@@ -722,3 +722,41 @@ def test_auth_questions_list_the_catalogue_s_modes() -> None:
     assert sorted(re.findall(r"'([a-z]+)'", cdk.group(1))) == sorted(events_module.AUTH_MODES)
     api_modes = {mode for kind in CATALOGUE.values() if kind.auth_answer == "api_auth" for mode in kind.auth_modes}
     assert api_modes == set(events_module.AUTH_MODES)
+
+
+@pytest.mark.unit
+def test_stages_before_the_last_are_disposable_and_the_last_is_production() -> None:
+    answers = {"stages": "dev, staging,prod", "alarms": True, "deployment": "canary"}
+    early = {
+        "removalPolicy": "destroy",
+        "logRetentionDays": 7,
+        "alarms": False,
+        "deployment": {"strategy": "all-at-once"},
+    }
+    assert plan.stages_plan(answers) == [
+        {"name": "dev", **early},
+        {"name": "staging", **early},
+        {"name": "prod", "removalPolicy": "retain"},
+    ]
+    # Without alarms or a gradual strategy the early stages have nothing of them to turn off.
+    assert plan.stages_plan({"stages": "dev,prod", "deployment": "all-at-once"})[0] == {
+        "name": "dev",
+        "removalPolicy": "destroy",
+        "logRetentionDays": 7,
+    }
+    assert plan.stages_plan({"stages": ""}) == []
+
+
+@pytest.mark.unit
+def test_scaling_settings_reach_the_cdk_config() -> None:
+    entry = {
+        "name": "jobs",
+        "event": "sqs",
+        "reserved_concurrency": 10,
+        "provisioned_concurrency": 2,
+        "max_concurrency": 5,
+    }
+    cdk = dict(plan.function_plan(entry, crud=False, aws_services=[])["cdk"])
+    assert (cdk["reservedConcurrency"], cdk["provisionedConcurrency"], cdk["maxConcurrency"]) == (10, 2, 5)
+    assert plan.build_plan({"functions": [entry], "deployment": "none"})["deployment"] is None
+    assert plan.build_plan({"functions": [entry], "deployment": "linear"})["deployment"] == {"strategy": "linear"}

@@ -559,7 +559,8 @@ def test_make_deploy_stays_interactive_and_the_workflow_target_does_not_ask(copi
         done = subprocess.run(["make", "-n", target], cwd=project, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
         (line,) = [line for line in done.stdout.splitlines() if "npx --no-install cdk " in line]
-        return shlex.split(line.split("npx --no-install cdk ", 1)[1])
+        words = shlex.split(line.split("npx --no-install cdk ", 1)[1])
+        return words[2:] if words[:2] == ["-c", "stage=dev"] else words  # the first stage's context
 
     deploy = cdk_command("deploy")
     assert deploy[:2] == ["deploy", "--all"]
@@ -569,6 +570,29 @@ def test_make_deploy_stays_interactive_and_the_workflow_target_does_not_ask(copi
     assert unattended[unattended.index("--require-approval") + 1] == "never"
     diff = cdk_command("diff")
     assert diff[0] == "diff" and "--require-approval" not in diff
+
+
+@pytest.mark.parametrize(
+    ("stages", "stage_args"),
+    [
+        ("dev,prod", {(): ["-c", "stage=dev"], ("STAGE=prod",): ["-c", "stage=prod"]}),
+        ("", {(): [], ("STAGE=prod",): []}),
+    ],
+    ids=["stages", "no-stages"],
+)
+def test_synth_diff_and_deploy_act_on_one_stage(copie: Any, stages: str, stage_args: dict[Any, list[str]]) -> None:
+    """With stages, `make synth|diff|deploy[-unattended]` pass the app the stage STAGE names (the
+    first by default), as the README's `make deploy STAGE=prod` does; without, no stage at all."""
+    project = render(copie, stages=stages)
+    for target in ("synth", "diff", "deploy", "deploy-unattended"):
+        for args, expected in stage_args.items():
+            done = subprocess.run(["make", "-n", target, *args], cwd=project, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+            (line,) = [line for line in done.stdout.splitlines() if "npx --no-install cdk " in line]
+            command = shlex.split(line.split("npx --no-install cdk ", 1)[1])
+            assert [word for word in command if word == "-c" or word.startswith("stage=")] == expected, (target, args)
+    readme = (project / "README.md").read_text()
+    assert ("make deploy STAGE=prod" in readme) == bool(stages)
 
 
 @pytest.mark.unit

@@ -506,3 +506,57 @@ def test_outbound_base_url_rejects(answer: object) -> None:
     message = v.outbound_base_url_error(answer)
     assert message.startswith("outbound_base_url: leave it empty (no outbound HTTP client), or give the API's https")
     assert repr(answer) in message
+
+
+@pytest.mark.parametrize("answer", ["dev,prod", "dev, staging, prod", "prod", ""])
+def test_stages_accepts(answer: str) -> None:
+    assert v.stages_error(answer, "my-service") == ""
+
+
+@pytest.mark.parametrize(
+    ("answer", "rule"),
+    [
+        ("Dev,prod", "lowercase letters and digits, starting with a letter"),
+        ("dev,pre-prod", "lowercase letters and digits"),
+        ("1st", "starting with a letter"),
+        ("a" * 17, "at most 16 characters"),
+        ("dev,prod,dev", "dev is listed twice"),
+        (["dev"], "comma-separated stage names"),
+    ],
+)
+def test_stages_rejects(answer: object, rule: str) -> None:
+    assert rule in v.stages_error(answer, "my-service")
+
+
+def test_stages_keep_the_stack_name_within_cloudformation_s_limit() -> None:
+    assert "longer than CloudFormation's 128 characters" in v.stages_error("prod", "p" * 125)
+
+
+def test_scaling_settings_per_function() -> None:
+    good = [
+        {"name": "jobs", "event": "sqs", "reserved_concurrency": 10, "provisioned_concurrency": 2, "max_concurrency": 5}
+    ]
+    assert v.functions_error(good) == ""
+    for entry, rule in [
+        ({"name": "api", "event": "apigw-rest", "max_concurrency": 5}, "max_concurrency applies only to sqs functions"),
+        (
+            {"name": "jobs", "event": "sqs", "max_concurrency": 1},
+            "max_concurrency must be a whole number from 2 to 1000",
+        ),
+        ({"name": "api", "event": "apigw-rest", "reserved_concurrency": -1}, "from 0 to 10000"),
+        ({"name": "api", "event": "apigw-rest", "provisioned_concurrency": True}, "provisioned_concurrency must be"),
+        (
+            {"name": "api", "event": "apigw-rest", "reserved_concurrency": 1, "provisioned_concurrency": 2},
+            "must not exceed its reserved_concurrency",
+        ),
+    ]:
+        assert rule in v.functions_error([entry]), entry
+
+
+def test_deployment_none_has_no_alias_to_keep_warm() -> None:
+    warm = [{"name": "api", "event": "apigw-rest", "provisioned_concurrency": 2}]
+    assert "none has no live alias to keep warm, and api set provisioned_concurrency" in v.deployment_error(
+        "none", warm
+    )
+    assert v.deployment_error("canary", warm) == ""
+    assert v.deployment_error("none", [{"name": "api", "event": "apigw-rest"}]) == ""

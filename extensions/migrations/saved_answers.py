@@ -1,5 +1,5 @@
 """What the 0.3.0 before-stage migrations share (api_auth, apigw_cloudwatch_role, edge_settings,
-trigger_sources; Copier runs each as a script, so this module is imported from their folder): the
+stages_deploys, trigger_sources; Copier runs each as a script, so this module is imported from their folder): the
 project's answers file, and how one saves answers it lacks, appended with the rest as it was."""
 
 from __future__ import annotations

@@ -67,6 +67,7 @@ def find_triggers(aws: Any, resolver: Any, functions: dict[str, str], name_for: 
     """The triggers of the resolver's stack; `functions` maps a function's logical id to its key,
     `name_for(suffix)` gives the local name of a queue this module creates."""
     resources = resolver.stack.resources
+    functions = {**functions, **aliases_of(resources, functions)}
     on_failure = async_failure_queues(aws, resolver, functions)
     triggers: list[Trigger] = []
     for logical_id, resource in resources.items():
@@ -93,11 +94,32 @@ def find_triggers(aws: Any, resolver: Any, functions: dict[str, str], name_for: 
     return triggers
 
 
+def aliases_of(resources: dict[str, Any], functions: dict[str, str]) -> dict[str, str]:
+    """Each alias (the `live` alias every trigger invokes) as the function it belongs to: locally
+    there are no versions, so a trigger of the alias runs the function."""
+    aliases = {}
+    for logical_id, resource in resources.items():
+        if resource.get("Type") == "AWS::Lambda::Alias":
+            function = function_of((resource.get("Properties") or {}).get("FunctionName"), functions)
+            if function is not None:
+                aliases[logical_id] = function
+    return aliases
+
+
 def function_of(value: Any, functions: dict[str, str]) -> str | None:
-    """The key of the function a template expression points at (Ref, or Fn::GetAtt ... Arn)."""
-    if isinstance(value, dict):
-        target = value.get("Ref") or (value.get("Fn::GetAtt") or [None])[0]
-        return functions.get(str(target))
+    """The key of the function a template expression points at: Ref, Fn::GetAtt ... Arn, or an
+    expression built from one (an alias's qualified name: Fn::Join of Fn::Select of its Ref)."""
+    if isinstance(value, list):
+        return next((found for item in value if (found := function_of(item, functions)) is not None), None)
+    if not isinstance(value, dict):
+        return None
+    for key, args in value.items():
+        if key == "Ref" and isinstance(args, str) and args in functions:
+            return functions[args]
+        if key == "Fn::GetAtt" and isinstance(args, list) and args and str(args[0]) in functions:
+            return functions[str(args[0])]
+        if key.startswith("Fn::") and (found := function_of(args, functions)) is not None:
+            return found
     return None
 
 

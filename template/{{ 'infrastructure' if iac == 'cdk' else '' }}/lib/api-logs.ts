@@ -194,7 +194,9 @@ export function addApiGatewayCloudWatchRole(
   if (config.apiGatewayCloudWatchRole !== 'stack' || !config.functions.some((f) => f.kind === 'apigw-rest')) {
     return undefined;
   }
-  const roleStack = new ApiGatewayCloudWatchRoleStack(app, API_GATEWAY_CLOUDWATCH_ROLE_STACK, props);
+  // One for the whole app: every stage's stack depends on the same one.
+  const existing = app.node.tryFindChild(API_GATEWAY_CLOUDWATCH_ROLE_STACK) as ApiGatewayCloudWatchRoleStack | undefined;
+  const roleStack = existing ?? new ApiGatewayCloudWatchRoleStack(app, API_GATEWAY_CLOUDWATCH_ROLE_STACK, props);
   service.addStackDependency(roleStack, 'REST API stages log only once the account has API Gateway\'s CloudWatch Logs role');
   return roleStack;
 }

@@ -70,6 +70,19 @@ export interface BaseFunctionConfig {
   logLevel?: LogLevel;
   /** Overrides `ServiceConfig.alarmThresholds` for this function's alarms. */
   alarmThresholds?: AlarmThresholds;
+  /**
+   * Executions reserved for this function (all its versions), which is also
+   * its ceiling. Absent: none reserved, it shares the account's pool. Lambda
+   * keeps 100 of the account's executions unreserved, so a deploy fails when
+   * reserving would leave fewer (new accounts have a small pool).
+   */
+  reservedConcurrency?: number;
+  /**
+   * Execution environments kept initialized for the `live` alias (no cold
+   * starts up to this many concurrent requests), billed while deployed. Needs
+   * a `deployment` other than `'none'`. Absent or 0: none.
+   */
+  provisionedConcurrency?: number;
 }
 
 /**
@@ -211,6 +224,13 @@ export interface SqsFunctionConfig extends BaseFunctionConfig {
   maxReceiveCount: number;
   /** Skip messages processed already, by message id, through the stack's idempotency table (lib/idempotency.ts). */
   idempotency?: boolean;
+  /**
+   * At most this many concurrent invocations from the queue (2-1000; the
+   * event source mapping's ScalingConfig.MaximumConcurrency), so that one
+   * busy queue cannot take the account's concurrency. Absent: as many as
+   * Lambda scales to.
+   */
+  maxConcurrency?: number;
 }
 
 /**
@@ -437,9 +457,69 @@ export interface TableConfig {
  */
 export type ApiGatewayCloudWatchRole = 'stack' | 'account' | 'none';
 
+/**
+ * How a new version of a function reaches its `live` alias, which every
+ * trigger invokes (lib/deploys.ts):
+ * - `none`: no version or alias; triggers invoke the function's latest code
+ *   (projects generated before 0.3.0, whose deployed triggers stay as they are);
+ * - `all-at-once`: each deploy publishes a version and points `live` at it;
+ * - `canary`: CodeDeploy sends `percentage` of the traffic to the new version
+ *   for `intervalMinutes`, then the rest;
+ * - `linear`: CodeDeploy moves `percentage` more every `intervalMinutes`.
+ * Canary and linear deployments roll back when the function's rollback
+ * alarms go off during the shift: its errors (on the alias, each minute) and,
+ * with `alarms` on, its 5xx rate and p99 latency (HTTP kinds).
+ */
+export type DeploymentStrategy = 'none' | 'all-at-once' | 'canary' | 'linear';
+
+export interface DeploymentConfig {
+  strategy: DeploymentStrategy;
+  /** Canary and linear: the share of traffic each step moves, 1-99 (default 10). */
+  percentage?: number;
+  /** Canary and linear: minutes between steps, 1-2880 (default: canary 5, linear 1). */
+  intervalMinutes?: number;
+}
+
+/** What deleting a stage's stack does to its data (tables, user pool) and log groups. */
+export type StageRemovalPolicy = 'retain' | 'destroy';
+
+/**
+ * One deployment stage: its own stack, `<projectName>-<name>` (`make deploy
+ * STAGE=<name>`), with these settings in place of the service's.
+ */
+export interface StageConfig {
+  /** Lowercase letters and digits, starting with a letter (dev, staging, prod). */
+  name: string;
+  /**
+   * `retain`: deleting the stack keeps its tables, user pool and log groups;
+   * `destroy`: deletes them (a stage whose data can be thrown away).
+   */
+  removalPolicy: StageRemovalPolicy;
+  /** Replaces `ServiceConfig.alarms`. */
+  alarms?: boolean;
+  /** Replaces `ServiceConfig.logRetentionDays`. */
+  logRetentionDays?: LogRetentionDays;
+  /** Replaces `ServiceConfig.logLevel`. */
+  logLevel?: LogLevel;
+  /** Replaces every function's `memorySize` in this stage. */
+  memorySize?: number;
+  /** Replaces `ServiceConfig.deployment` (e.g. all at once in dev, canary in prod). */
+  deployment?: DeploymentConfig;
+  /** Replaces every function's `provisionedConcurrency` (e.g. 0 outside production). */
+  provisionedConcurrency?: number;
+}
+
 export interface ServiceConfig {
-  /** Project name; also the CloudFormation stack name. */
+  /** Project name; the stack name without stages, else the stacks' prefix. */
   projectName: string;
+  /**
+   * The stages, each a stack of its own (`<projectName>-<name>`), promoted in
+   * this order by the deploy workflow. Absent or empty: one stack named
+   * `projectName` (projects generated before 0.3.0).
+   */
+  stages?: StageConfig[];
+  /** How a new version reaches the functions' `live` alias. Absent: `{ strategy: 'none' }`. */
+  deployment?: DeploymentConfig;
   architecture: Architecture;
   runtime: Runtime;
   bundling: Bundling;

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, StackProps, Tags, Validations } from 'aws-cdk-lib';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,11 +8,13 @@ import type { Construct } from 'constructs';
 import { ServiceAlarms } from './alarms';
 import { type AuthResources, checkAuth, createAuthResources } from './auth';
 import { explainCheckovFindings, skipCheckov } from './checks';
-import { type FunctionConfig, SERVICE_KEYS, type ServiceConfig } from './config-types';
+import { type FunctionConfig, SERVICE_KEYS, type ServiceConfig, type StageConfig } from './config-types';
+import { gradualDeployment, liveTarget } from './deploys';
 import { type GoSource, newGoLambda } from './go-lambda';
 import { wireFunction } from './kinds';
 import { metricsNamespace, pascalCase } from './naming';
 import { OUTBOUND_ENV, SERVICE_ENV, type ServiceResources, connectServices, createServiceResources } from './services';
+import { applyStageRemovalPolicy } from './stages';
 import { ServiceWebAcl } from './waf';
 
 export interface ServiceStackProps extends StackProps {
@@ -20,6 +23,8 @@ export interface ServiceStackProps extends StackProps {
   assetRoot: string;
   /** Bundling `go-function`: the Go module root, holding go.mod and `cmd/<function name>/`. */
   projectRoot: string;
+  /** The stage this stack is (lib/stages.ts), whose settings `config` already holds; absent without stages. */
+  stage?: StageConfig;
 }
 
 const RUNTIMES: Record<ServiceConfig['runtime'], lambda.Runtime> = {
@@ -48,15 +53,17 @@ export class ServiceStack extends Stack {
   /** The user pool and its app client, when a function needs them (lib/auth.ts). */
   readonly auth: AuthResources;
   readonly functions: ReadonlyMap<string, lambda.Function>;
+  /** What each function's triggers invoke: its `live` alias, or the function with deployment `none` (lib/deploys.ts). */
+  readonly targets: ReadonlyMap<string, lambda.IFunction>;
   /** Present when `config.alarms` is on. */
   readonly alarms?: ServiceAlarms;
   /** Present when `config.waf` is set. */
   readonly waf?: ServiceWebAcl;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
-    const { config, assetRoot, projectRoot, ...stackProps } = props;
+    const { config, assetRoot, projectRoot, stage, ...stackProps } = props;
     super(scope, id, {
-      description: `${config.projectName}: Go Lambda functions (provided runtime)`,
+      description: `${config.projectName}${stage ? ` (${stage.name})` : ''}: Go Lambda functions (provided runtime)`,
       ...stackProps,
     });
     validateConfig(config);
@@ -75,19 +82,30 @@ export class ServiceStack extends Stack {
 
     // Every function first, then their triggers: an API's authorizer may come later in the list.
     const functions = new Map<string, lambda.Function>();
+    const targets = new Map<string, lambda.IFunction>();
     for (const fnConfig of config.functions) {
       const fn = this.createFunction(config, fnConfig, { bundling: config.bundling, assetRoot, projectRoot });
       functions.set(fnConfig.name, fn);
+      targets.set(fnConfig.name, liveTarget(this, config, fnConfig, fn));
       this.alarms?.forFunction(fnConfig.name, fn);
     }
     for (const fnConfig of config.functions) {
       const fn = functions.get(fnConfig.name) as lambda.Function;
+      const target = targets.get(fnConfig.name) as lambda.IFunction;
       wireFunction({
-        stack: this, service: config, config: fnConfig, fn, resources: this.resources, alarms: this.alarms, waf: this.waf,
-        auth: this.auth, functions,
+        stack: this, service: config, config: fnConfig, fn, target, resources: this.resources, alarms: this.alarms,
+        waf: this.waf, auth: this.auth, functions: targets,
       });
     }
+    const notify = this.alarms ? new cloudwatchActions.SnsAction(this.alarms.topic) : undefined;
+    for (const fnConfig of config.functions) {
+      gradualDeployment(this, config, fnConfig, targets.get(fnConfig.name) as lambda.IFunction, notify);
+    }
     this.functions = functions;
+    this.targets = targets;
+    if (stage) {
+      applyStageRemovalPolicy(this, stage.removalPolicy);
+    }
     if (this.resources.deadLetterQueue) {
       this.alarms?.deadLetterQueue('queue', this.resources.deadLetterQueue);
     }
@@ -132,6 +150,7 @@ export class ServiceStack extends Stack {
       architecture: ARCHITECTURES[config.architecture],
       role,
       memorySize: fnConfig.memorySize,
+      reservedConcurrentExecutions: fnConfig.reservedConcurrency,
       timeout: Duration.seconds(fnConfig.timeoutSeconds),
       environment,
       tracing: config.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
@@ -153,7 +172,7 @@ export class ServiceStack extends Stack {
 
     // The services it lists, and no others: environment variable and grant.
     connectServices(this.resources, fn, fnConfig.services);
-    acceptFunctionFindings(fn);
+    acceptFunctionFindings(fn, fnConfig.reservedConcurrency !== undefined);
     return fn;
   }
 }
@@ -162,7 +181,7 @@ export class ServiceStack extends Stack {
  * What checkov finds on every function, and why the stack
  * is built so: choices a reviewer can revisit, each reason in the template.
  */
-function acceptFunctionFindings(fn: lambda.Function): void {
+function acceptFunctionFindings(fn: lambda.Function, reserved: boolean): void {
   skipCheckov(fn, 'CKV_AWS_117',
     'No VPC: the function only calls AWS APIs, over TLS and with IAM authorization, and AWS advises the ' +
     'default networking unless a function needs private resources; give it vpc and vpcSubnets when it does.');
@@ -175,10 +194,12 @@ function acceptFunctionFindings(fn: lambda.Function): void {
     'on-failure destination queue (EventInvokeConfig), batch kinds report failed items and their event ' +
     'source mapping has an on-failure queue, and synchronous callers (API Gateway, ALB, function URL, SDK) ' +
     'get the error themselves.');
-  skipCheckov(fn, 'CKV_AWS_115',
-    'No reserved concurrency by default: reserving takes executions from the account\'s pool, which new ' +
-    'accounts keep small, and Lambda keeps 100 unreserved; set reservedConcurrentExecutions per function ' +
-    'once its share of the account is known.');
+  if (!reserved) {
+    skipCheckov(fn, 'CKV_AWS_115',
+      'No reserved concurrency by default: reserving takes executions from the account\'s pool, which new ' +
+      'accounts keep small, and Lambda keeps 100 unreserved; set reservedConcurrency in the function\'s ' +
+      'entry of lib/service-config.ts once its share of the account is known.');
+  }
 }
 
 function validateConfig(config: ServiceConfig): void {
@@ -226,6 +247,9 @@ function validateConfig(config: ServiceConfig): void {
       if (!config.services.includes(key)) {
         throw new Error(`function '${fn.name}' uses ${key}, which the top-level services do not list`);
       }
+    }
+    if (fn.reservedConcurrency !== undefined && !(Number.isInteger(fn.reservedConcurrency) && fn.reservedConcurrency >= 0)) {
+      throw new Error(`function '${fn.name}': reservedConcurrency must be a whole number, got ${fn.reservedConcurrency}`);
     }
     for (const key of Object.keys(fn.environment ?? {})) {
       if (RESERVED_ENV.includes(key)) {

@@ -23,6 +23,7 @@ import {
   everyKindTwice,
   kindFunction,
   fixture,
+  isGradual,
   logicalId,
   newApp,
   newStack,
@@ -122,6 +123,10 @@ function expectedAcknowledgements(config: ServiceConfig, stack: ServiceStack): s
     // Dead-letter queues that are not another queue's redrive target (Lambda, SNS, EventBridge failures).
     ...(has('s3', 'dynamodb-stream', 'kinesis', 'sns', 'eventbridge', 'schedule') ? ['AwsSolutions-SQS3'] : []),
     ...(config.tracing ? ['AwsSolutions-IAM5[Resource::*]'] : []), // X-Ray's PutTraceSegments
+    // Canary and linear deployments: CodeDeploy's role, with AWS's managed policy for Lambda.
+    ...(isGradual(config)
+      ? ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]']
+      : []),
     // Object actions on `<bucket>/*`: keys are chosen at run time.
     ...(uses('s3') ? [`AwsSolutions-IAM5[Resource::<${logicalId(stack, 'Bucket')}.Arn>/*]`] : []),
     // No rotation Lambda: it depends on what the secret is for.

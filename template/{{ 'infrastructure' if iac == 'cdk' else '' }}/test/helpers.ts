@@ -189,8 +189,19 @@ export const BATCH_KINDS: FunctionKind[] = ['sqs', 'dynamodb-stream', 'kinesis']
  * iterator ages.
  */
 export function expectedAlarmCount(config: ServiceConfig): number {
-  if (!config.alarms) return 0;
   const count = (kinds: FunctionKind[]) => config.functions.filter((f) => kinds.includes(f.kind)).length;
+  // Canary and linear deployments roll back on alarms of their own (lib/deploys.ts), alarms on or off.
+  const deploymentAlarms = isGradual(config) ? config.functions.length + count(HTTP_KINDS) : 0;
+  if (!config.alarms) return deploymentAlarms;
+  return deploymentAlarms + functionAlarmCount(config, count);
+}
+
+/** Whether the config deploys through CodeDeploy (canary, linear). */
+export function isGradual(config: ServiceConfig): boolean {
+  return config.deployment?.strategy === 'canary' || config.deployment?.strategy === 'linear';
+}
+
+function functionAlarmCount(config: ServiceConfig, count: (kinds: FunctionKind[]) => number): number {
   // An sqs function reading the service's queue has no dead-letter queue of its own: the queue's is counted once.
   const serviceQueueReaders = config.functions.filter((f) => triggerService(f) === 'sqs').length;
   return 2 * config.functions.length + 2 * count(HTTP_KINDS) + count(BATCH_KINDS) +

@@ -53,7 +53,7 @@ export function albPathPattern(routePath: string): string {
  * above it); the Go handlers refuse more than 1 MiB (middleware.MaxBodyBytes).
  */
 export function wireAlb(ctx: KindContext<AlbFunctionConfig>): void {
-  const { stack, service, config, fn, alarms, waf } = ctx;
+  const { stack, service, config, target, alarms, waf } = ctx;
   checkRoutes(config);
   const id = pascalCase(config.name);
 
@@ -66,7 +66,7 @@ export function wireAlb(ctx: KindContext<AlbFunctionConfig>): void {
   const listener = config.https ? httpsListener(ctx, alb, config.https) : plainHttpListener(ctx, alb);
 
   const targetGroup = new elbv2.ApplicationTargetGroup(stack, `${id}TargetGroup`, {
-    targets: [new elbv2targets.LambdaTarget(fn)],
+    targets: [new elbv2targets.LambdaTarget(target)],
   });
   const paths = [...new Set(config.routes.map((route) => albPathPattern(route.path)))];
   paths.forEach((pathPattern, i) => {

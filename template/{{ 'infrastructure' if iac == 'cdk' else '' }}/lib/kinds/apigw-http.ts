@@ -24,7 +24,7 @@ export { HTTP_API_ACCESS_LOG_FORMAT };
  * in front for one). Output: `<Name>ApiUrl` (`HttpApiUrl` for `http-api`).
  */
 export function wireApiGwHttp(ctx: KindContext<ApiGwHttpFunctionConfig>): void {
-  const { stack, service, config, fn, alarms } = ctx;
+  const { stack, service, config, target, alarms } = ctx;
   checkRoutes(config);
   const id = pascalCase(config.name);
 
@@ -49,7 +49,7 @@ export function wireApiGwHttp(ctx: KindContext<ApiGwHttpFunctionConfig>): void {
   });
 
   // One invoke permission for the whole API, not one per route.
-  const integration = new HttpLambdaIntegration(`${id}Integration`, fn, {
+  const integration = new HttpLambdaIntegration(`${id}Integration`, target, {
     payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
     scopePermissionToRoute: false,
   });

@@ -26,7 +26,7 @@ import type { KindContext } from './types';
  * (output `<Name>ApiKeyId`); with `waf` the service's web ACL protects the stage.
  */
 export function wireApiGwRest(ctx: KindContext<ApiGwRestFunctionConfig>): void {
-  const { stack, service, config, fn, alarms, waf } = ctx;
+  const { stack, service, config, target, alarms, waf } = ctx;
   if (config.routes.length === 0) {
     throw new Error(`function '${config.name}': kind apigw-rest needs at least one route`);
   }
@@ -56,7 +56,7 @@ export function wireApiGwRest(ctx: KindContext<ApiGwRestFunctionConfig>): void {
 
   // One invoke permission for the whole API instead of one (or two) per
   // method: keeps the function's resource policy small as routes grow.
-  const integration = new apigateway.LambdaIntegration(fn, { scopePermissionToMethod: false });
+  const integration = new apigateway.LambdaIntegration(target, { scopePermissionToMethod: false });
   const methodAuth = restMethodAuth(ctx, api);
   for (const route of config.routes) {
     if (!route.path.startsWith('/')) {

@@ -17,9 +17,9 @@ import type { KindContext } from './types';
  * Output: `<Name>DeadLetterQueueUrl`.
  */
 export function wireDynamoDbStream(ctx: KindContext<DynamoDbStreamFunctionConfig>): void {
-  const { config, fn } = ctx;
+  const { config, target } = ctx;
   const table = config.source === 'service' ? serviceResource(ctx, 'dynamodb', ctx.resources.table) : ownTable(ctx);
-  fn.addEventSource(new sources.DynamoEventSource(table, streamSourceOptions(ctx)));
+  target.addEventSource(new sources.DynamoEventSource(table, streamSourceOptions(ctx)));
 }
 
 function ownTable(ctx: KindContext<DynamoDbStreamFunctionConfig>): dynamodb.TableV2 {

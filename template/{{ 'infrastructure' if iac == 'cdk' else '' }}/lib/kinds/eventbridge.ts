@@ -17,7 +17,7 @@ import type { KindContext } from './types';
  * `<Name>DeadLetterQueue`.
  */
 export function wireEventBridge(ctx: KindContext<EventBridgeFunctionConfig>): void {
-  const { stack, service, config, fn } = ctx;
+  const { stack, service, config, target } = ctx;
   checkStrings(config, 'eventPattern.source', config.eventPattern?.source);
   checkStrings(config, 'eventPattern.detailType', config.eventPattern?.detailType);
 
@@ -27,7 +27,7 @@ export function wireEventBridge(ctx: KindContext<EventBridgeFunctionConfig>): vo
     description: `${service.projectName}: ${config.name} function`,
     eventBus,
     eventPattern: { source: config.eventPattern.source, detailType: config.eventPattern.detailType },
-    targets: [new targets.LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: TARGET_RETRY_ATTEMPTS })],
+    targets: [new targets.LambdaFunction(target, { deadLetterQueue: dlq, retryAttempts: TARGET_RETRY_ATTEMPTS })],
   });
   if (config.idempotency) {
     connectIdempotency(stack, fn);

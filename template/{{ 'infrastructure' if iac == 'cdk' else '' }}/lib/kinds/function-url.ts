@@ -21,14 +21,14 @@ export const FUNCTION_URL_CORS_HEADERS = [
  * lambda:InvokeFunctionUrl and lambda:InvokeFunction on the function
  * (`fn.grantInvokeUrl(role)`) and sign their requests. Output: `<Name>FunctionUrl`.
  */
-export function wireFunctionUrl({ stack, config, fn, alarms }: KindContext<FunctionUrlFunctionConfig>): void {
+export function wireFunctionUrl({ stack, config, fn, target, alarms }: KindContext<FunctionUrlFunctionConfig>): void {
   if (config.authType !== 'AWS_IAM' && config.authType !== 'NONE') {
     throw new Error(`function '${config.name}': authType must be 'AWS_IAM' or 'NONE', got '${String(config.authType)}'`);
   }
   checkStrings(config, 'corsAllowedOrigins', config.corsAllowedOrigins);
   checkRoutes(config);
   const methods = [...new Set(config.routes.map((route) => route.method))];
-  const url = fn.addFunctionUrl({
+  const url = target.addFunctionUrl({
     authType: lambda.FunctionUrlAuthType[config.authType],
     cors: {
       allowedOrigins: config.corsAllowedOrigins,

@@ -18,9 +18,9 @@ import type { KindContext } from './types';
  * Output: `<Name>DeadLetterQueueUrl`.
  */
 export function wireKinesis(ctx: KindContext<KinesisFunctionConfig>): void {
-  const { config, fn } = ctx;
+  const { config, target } = ctx;
   const stream = config.source === 'service' ? serviceResource(ctx, 'kinesis', ctx.resources.stream) : ownStream(ctx);
-  fn.addEventSource(new sources.KinesisEventSource(stream, streamSourceOptions(ctx)));
+  target.addEventSource(new sources.KinesisEventSource(stream, streamSourceOptions(ctx)));
 }
 
 function ownStream(ctx: KindContext<KinesisFunctionConfig>): kinesis.Stream {

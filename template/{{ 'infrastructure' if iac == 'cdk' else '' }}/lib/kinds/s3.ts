@@ -24,7 +24,7 @@ export const NOTIFIED_OBJECT_ACTIONS = ['s3:GetObject'];
  * Failed invocations land in `<Name>DeadLetterQueue`.
  */
 export function wireS3(ctx: KindContext<S3FunctionConfig>): void {
-  const { stack, config, fn } = ctx;
+  const { stack, config, fn, target } = ctx;
   if (typeof config.prefix !== 'string' || config.prefix.startsWith('/')) {
     throw new Error(`function '${config.name}': prefix must be a key prefix such as 'incoming/' (no leading '/'), or ''`);
   }
@@ -35,7 +35,7 @@ export function wireS3(ctx: KindContext<S3FunctionConfig>): void {
   asyncDeadLetterQueue(ctx, 'object notifications whose invocation failed after Lambda\'s retries');
   bucket.addEventNotification(
     s3.EventType.OBJECT_CREATED,
-    new s3n.LambdaDestination(fn),
+    new s3n.LambdaDestination(target),
     ...(config.prefix ? [{ prefix: config.prefix }] : []),
   );
 

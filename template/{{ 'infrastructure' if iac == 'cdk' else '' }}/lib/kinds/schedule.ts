@@ -38,7 +38,7 @@ export function scheduleExpressionError(expression: string): string | undefined 
  * `<Name>DeadLetterQueue`.
  */
 export function wireSchedule(ctx: KindContext<ScheduleFunctionConfig>): void {
-  const { stack, service, config, fn } = ctx;
+  const { stack, service, config, target: live } = ctx;
   checkStrings(config, 'schedules', config.schedules);
   for (const expression of config.schedules) {
     const error = scheduleExpressionError(expression);
@@ -48,7 +48,7 @@ export function wireSchedule(ctx: KindContext<ScheduleFunctionConfig>): void {
   }
 
   const dlq = asyncDeadLetterQueue(ctx, 'scheduled runs EventBridge could not deliver or whose invocation failed');
-  const target = new targets.LambdaFunction(fn, { deadLetterQueue: dlq, retryAttempts: TARGET_RETRY_ATTEMPTS });
+  const target = new targets.LambdaFunction(live, { deadLetterQueue: dlq, retryAttempts: TARGET_RETRY_ATTEMPTS });
   config.schedules.forEach((expression, i) => {
     new events.Rule(stack, `${pascalCase(config.name)}Schedule${i + 1}`, {
       description: `${service.projectName}: ${config.name} function, ${expression} (UTC)`,

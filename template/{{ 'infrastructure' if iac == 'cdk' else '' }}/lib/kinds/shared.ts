@@ -122,7 +122,7 @@ export function acknowledgeNotRedriveTarget(queue: sqs.Queue, usedBy: string): v
  */
 export function asyncDeadLetterQueue(ctx: KindContext, holds: string): sqs.Queue {
   const queue = deadLetterQueue(ctx, holds);
-  ctx.fn.configureAsyncInvoke({
+  ctx.target.configureAsyncInvoke({
     retryAttempts: ASYNC_RETRY_ATTEMPTS,
     onFailure: new destinations.SqsDestination(queue),
   });

@@ -17,10 +17,10 @@ import type { KindContext } from './types';
  * `<Name>DeadLetterQueue`. Output: `<Name>DeadLetterQueueUrl`.
  */
 export function wireSns(ctx: KindContext<SnsFunctionConfig>): void {
-  const { config, fn } = ctx;
+  const { config, target } = ctx;
   const topic = config.source === 'service' ? serviceResource(ctx, 'sns', ctx.resources.topic) : ownTopic(ctx);
   const dlq = asyncDeadLetterQueue(ctx, 'notifications SNS could not deliver or whose invocation failed');
-  topic.addSubscription(new subscriptions.LambdaSubscription(fn, { deadLetterQueue: dlq }));
+  topic.addSubscription(new subscriptions.LambdaSubscription(target, { deadLetterQueue: dlq }));
 }
 
 function ownTopic(ctx: KindContext<SnsFunctionConfig>): sns.Topic {

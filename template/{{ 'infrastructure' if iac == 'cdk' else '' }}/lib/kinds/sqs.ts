@@ -42,8 +42,12 @@ export function wireSqs(ctx: KindContext<SqsFunctionConfig>): void {
   const queue = config.source === 'service'
     ? serviceResource(ctx, 'sqs', ctx.resources.queue, 'its readers would compete for its messages')
     : ownQueue(ctx);
-  fn.addEventSource(new sources.SqsEventSource(queue, {
+  if (config.maxConcurrency !== undefined) {
+    checkRange(config, 'maxConcurrency', config.maxConcurrency, 2, 1000);
+  }
+  ctx.target.addEventSource(new sources.SqsEventSource(queue, {
     batchSize: config.batchSize,
+    maxConcurrency: config.maxConcurrency,
     maxBatchingWindow: config.maxBatchingWindowSeconds > 0 ? Duration.seconds(config.maxBatchingWindowSeconds) : undefined,
     reportBatchItemFailures: true,
   }));

@@ -18,12 +18,19 @@ export interface KindContext<C extends FunctionConfig = FunctionConfig> {
   config: C;
   /** The function, already created with its log group, environment and grants. */
   fn: lambda.Function;
+  /**
+   * What the trigger invokes: the function's `live` alias, or the function
+   * itself with deployment `none` (lib/deploys.ts). Integrations, event
+   * sources, subscriptions, targets, URLs and authorizers take this; grants,
+   * environment and metrics stay on `fn`.
+   */
+  target: lambda.IFunction;
   /** The resources of the service's AWS services (table, bucket, queue...). */
   resources: ServiceResources;
   /** The stack's user pool and app client, when a function needs them (lib/auth.ts). */
   auth?: AuthResources;
   /** Every function of the stack, by name: an API's authorizer function, for instance. */
-  functions?: ReadonlyMap<string, lambda.Function>;
+  functions?: ReadonlyMap<string, lambda.IFunction>;
   /**
    * Present when the service has alarms on. The function's errors and
    * throttles alarms exist already; a kind adds its own through it: 5xx rate
