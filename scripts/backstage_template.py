@@ -126,6 +126,14 @@ def choice_fields(choices: Any) -> dict[str, Any]:
     return {"enum": list(choices)}
 
 
+# The per-function scaling settings (validators.SCALING_RANGES), as the form explains them.
+SCALING_HELP = {
+    "reserved_concurrency": "Executions reserved for this function (also its ceiling)",
+    "provisioned_concurrency": "Executions its live alias keeps initialized (at most reserved_concurrency)",
+    "max_concurrency": "sqs: at most this many concurrent invocations from the queue",
+}
+
+
 def functions_field(questions: dict[str, Any]) -> dict[str, Any]:
     """The functions answer as a repeatable object, one entry per function (FUNCTION_KEYS)."""
     kinds = {value: label for label, value in questions["events"]["choices"].items()}
@@ -188,6 +196,16 @@ def functions_field(questions: dict[str, Any]) -> dict[str, Any]:
             "title": "source",
             "description": "Consumers: the project's resource (service) or their own",
             "enum": list(SOURCES),
+        },
+        **{
+            key: {
+                "type": "integer",
+                "title": key,
+                "description": SCALING_HELP[key],
+                "minimum": low,
+                "maximum": high,
+            }
+            for key, (low, high) in v.SCALING_RANGES.items()
         },
     }
     missing = v.FUNCTION_KEYS ^ set(properties)
