@@ -22,7 +22,13 @@ QUESTIONS = {key for key in yaml.safe_load((ROOT / "copier.yml").read_text()) if
 # below are shared by many tests that run make targets in their directory (build/, cdk.out,
 # node_modules), so every test using one runs in the same worker, one after another; the first
 # of them builds it there. Tests without one are spread over the workers freely.
-SHARED_PROJECTS = ("default_project", "every_kind_project", "every_kind_twice_project", "event_driven_project")
+SHARED_PROJECTS = (
+    "default_project",
+    "every_kind_project",
+    "every_kind_twice_project",
+    "event_driven_project",
+    "production_project",
+)
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
@@ -139,15 +145,20 @@ def event_driven_project(copie_session: Any) -> Path:
 # eventbridge function (the kinds that idempotency applies to) with DynamoDB, tracing spans on.
 PRODUCTION_ANSWERS: dict[str, Any] = {
     "project_name": "orders",
-    "events": ["sqs", "eventbridge"],
+    "events": ["apigw-rest", "sqs", "eventbridge"],  # the users API counts UserCreated
     "aws_services": ["dynamodb"],
     "idempotency": True,
     "tracing_spans": True,
+    "stages": "dev,staging,prod",
+    "deployment": "canary",
+    "alarms": True,
+    "outbound_base_url": "https://partner.example.com/v1",
 }
 
 
 @pytest.fixture(scope="session")
 def production_project(copie_session: Any) -> Path:
-    """A project with idempotency and tracing spans on (PRODUCTION_ANSWERS), tasks run."""
+    """A project as a team runs it in production (PRODUCTION_ANSWERS): three stages, canary
+    deploys, alarms, idempotency, tracing spans, metrics and an outbound HTTP client; tasks run."""
     require_tool("go")
     return generate(copie_session, **PRODUCTION_ANSWERS)

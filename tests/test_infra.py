@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -745,3 +746,48 @@ def test_a_plain_http_load_balancer_synthesizes_with_a_warning(copie: Any) -> No
     warnings = [(v["ruleName"], v["severity"]) for v in report["Construct Annotations"]]
     assert warnings == [("Annotation::go-lambda-template:albPlainHttp", "warning")]
     assert cfn_lint_errors(project) == []
+
+
+def test_a_production_project_synthesizes_each_stage_and_passes_its_tests(production_project: Path) -> None:
+    """Three stages, canary deploys, alarms, idempotency, tracing spans, metrics and an outbound HTTP
+    client in one project: the production stage shifts every function's live alias with CodeDeploy
+    and keeps its data, the dev stage deploys at once and deletes its data; each synthesizes offline
+    with nothing open for cdk-nag or cfn-lint; jest and go test -race pass."""
+    project = production_project
+    npm_ci(project)
+    for stage, retained, deploys in (("dev", False, False), ("prod", True, True)):
+        shutil.rmtree(project / "infrastructure/cdk.out", ignore_errors=True)  # one stage's templates
+        template = synth(project, stage=stage)
+        functions = {
+            key: fn
+            for key, fn in resources(template, "AWS::Lambda::Function").items()
+            if "METRICS_NAMESPACE" in fn["Properties"].get("Environment", {}).get("Variables", {})
+        }
+        assert len(functions) == 3, sorted(functions)
+        for key, fn in functions.items():
+            variables = fn["Properties"]["Environment"]["Variables"]
+            assert variables["OUTBOUND_BASE_URL"] == "https://partner.example.com/v1", key
+            assert fn["Properties"]["TracingConfig"] == {"Mode": "Active"}, key
+        idempotent = [
+            key
+            for key, fn in functions.items()
+            if "IDEMPOTENCY_TABLE_NAME" in fn["Properties"]["Environment"]["Variables"]
+        ]
+        assert len(idempotent) == 2, "the sqs and eventbridge functions skip repeats"
+        tables = resources(template, "AWS::DynamoDB::GlobalTable").values()  # TableV2
+        ttl = [
+            t for t in tables if t["Properties"].get("TimeToLiveSpecification", {}).get("AttributeName") == "expiration"
+        ]
+        assert len(ttl) == 1, "one idempotency table, its records expiring"
+        users = [t for t in tables if t not in ttl]
+        assert [t.get("DeletionPolicy") for t in users] == ["Retain" if retained else "Delete"], stage
+        groups = resources(template, "AWS::CodeDeploy::DeploymentGroup").values()
+        assert len(groups) == (3 if deploys else 0), stage
+        for group in groups:
+            assert group["Properties"]["DeploymentConfigName"] == "CodeDeployDefault.LambdaCanary10Percent5Minutes"
+            assert group["Properties"]["AutoRollbackConfiguration"]["Enabled"] is True
+        assert cfn_lint_errors(project) == []
+        violations, _acknowledged = nag_report(project)
+        assert violations == [], stage
+    run(project, "make", "infra-test")
+    run(project, "make", "test")

@@ -1,7 +1,8 @@
 """The starter catalogue's presets, end to end: each preset in presets/ generates a project that
 vets, tests with -race, builds arm64 bootstraps, synthesizes with cdk-nag and cfn-lint clean,
-passes its infrastructure tests (tsc, jest) and checkov with every skip explained, and answers the first sample event of every function
-under localrun's own Runtime API against a local AWS holding the stack's resources (AWS=local).
+passes its infrastructure tests (tsc, jest) and checkov with every skip explained, and answers
+the first sample event of every function under localrun's own Runtime API against a local AWS
+holding the stack's resources (AWS=local).
 One test per preset, so that xdist runs the presets side by side and each project is made once."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ import type { KindContext } from './types';
  * `<Name>DeadLetterQueue`.
  */
 export function wireEventBridge(ctx: KindContext<EventBridgeFunctionConfig>): void {
-  const { stack, service, config, target } = ctx;
+  const { stack, service, config, fn, target } = ctx;
   checkStrings(config, 'eventPattern.source', config.eventPattern?.source);
   checkStrings(config, 'eventPattern.detailType', config.eventPattern?.detailType);
 
