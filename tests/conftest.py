@@ -57,6 +57,7 @@ def isolated_copier_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
     # user's make prints "make:", not "make[1]:", and inherits no flags of ours).
     for variable in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):
         os.environ.pop(variable, None)
+        local.env.pop(variable, None)  # plumbum copied the environment when it was imported
 
 
 def check_answer_keys(answers: dict[str, Any]) -> None:

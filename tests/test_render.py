@@ -33,9 +33,10 @@ def project_files(project: Path) -> list[Path]:
     return sorted(p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts)
 
 
-def test_no_template_syntax_left(default_render: Path) -> None:
-    for path in project_files(default_render):
-        relative = path.relative_to(default_render).as_posix()
+def test_no_template_syntax_left(copie: Any) -> None:
+    project = render(copie)  # its own: other tests may build or install in the shared render
+    for path in project_files(project):
+        relative = path.relative_to(project).as_posix()
         assert not TEMPLATE_SYNTAX.search(relative), relative
         assert not TEMPLATE_SYNTAX.search(path.read_text()), f"template syntax left in {relative}"
 

@@ -28,6 +28,7 @@ from extensions.services import SERVICES
 
 from .conftest import free_port, generate, port_is_free
 from .kinds import ALB_CERTIFICATE_ANSWERS, BATCH_KINDS, EVERY_KIND, HTTP_KINDS, function
+from .test_infra import template_stack_name
 
 pytestmark = pytest.mark.runtime
 
@@ -593,9 +594,10 @@ def test_the_event_driven_preset_runs_as_one_system(event_driven_project: Path, 
             "sqs", endpoint_url=f"http://127.0.0.1:{aws_port}", region_name="us-east-1",
             aws_access_key_id="testing", aws_secret_access_key="testing",
         )  # fmt: skip
-        urls = sqs.list_queues(QueueNamePrefix="my-service-")["QueueUrls"]
-        queue = next(url for url in urls if url.rsplit("/", 1)[1].startswith("my-service-queue"))
-        dead = next(url for url in urls if url.rsplit("/", 1)[1].startswith("my-service-deadletterqueue"))
+        stack = template_stack_name(event_driven_project)  # the queues' names begin with it
+        urls = sqs.list_queues(QueueNamePrefix=f"{stack}-")["QueueUrls"]
+        queue = next(url for url in urls if url.rsplit("/", 1)[1].startswith(f"{stack}-queue"))
+        dead = next(url for url in urls if url.rsplit("/", 1)[1].startswith(f"{stack}-deadletterqueue"))
         sqs.send_message(QueueUrl=queue, MessageBody='{"type": "user.renamed"}')
 
         def dead_lettered() -> list[Any]:
