@@ -17,7 +17,7 @@ import yaml
 
 from extensions.events import CATALOGUE
 
-from .conftest import ROOT, free_port, generate
+from .conftest import ROOT, free_port, generate, render
 from .elf import read_elf
 from .test_infra import cfn_lint_errors, nag_report, run
 from .test_runtime import assert_promised_response, clean_env
@@ -26,6 +26,9 @@ from .test_scan import scan, unexplained
 pytestmark = [pytest.mark.infra, pytest.mark.runtime]
 
 PRESETS = sorted((ROOT / "presets").glob("*.yml"))
+# api-crud spells out the defaults: its project is the default project, which the other tiers take
+# through every one of these steps (test_the_defaults_preset_is_the_default_project proves it).
+DEFAULTS_PRESET = ROOT / "presets" / "api-crud.yml"
 
 
 def first_sample(project: Path, function: str) -> Path:
@@ -46,7 +49,18 @@ def invoke_locally(project: Path, function: str, event: Path) -> Any:
     return json.loads(done.stdout)
 
 
-@pytest.mark.parametrize("preset", PRESETS, ids=[p.stem for p in PRESETS])
+def test_the_defaults_preset_is_the_default_project(copie: Any) -> None:
+    preset = render(copie, **yaml.safe_load(DEFAULTS_PRESET.read_text()))
+    defaults = render(copie)
+
+    def files(root: Path) -> dict[str, bytes]:
+        found = (p for p in root.rglob("*") if p.is_file() and ".git" not in p.parts)
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in found if p.name != ".copier-answers.yml"}
+
+    assert files(preset) == files(defaults)
+
+
+@pytest.mark.parametrize("preset", [p for p in PRESETS if p != DEFAULTS_PRESET], ids=lambda p: p.stem)
 def test_preset_works_end_to_end(copie: Any, preset: Path, tmp_path: Path) -> None:
     answers = yaml.safe_load(preset.read_text())
     project = generate(copie, **answers)
