@@ -285,11 +285,10 @@ def test_dev_asks_the_authorizer_function(every_kind_project: Path, aws_env: dic
     assert len(refused) == 2 and "invalid token" in refused[0]["reason"], log[-4000:]
 
 
-def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: str) -> None:
-    """The generated integration tests of every service package pass against moto."""
-    project = generate(copie, example_crud=False, aws_services=list(SERVICES))
+def integration_test_events(project: Path, moto_endpoint: str, *packages: str) -> list[dict[str, Any]]:
+    """`go test -race -tags integration -json` of packages against moto: its events, once it passed."""
     done = subprocess.run(
-        ["go", "test", "-race", "-count=1", "-tags", "integration", "-json", "./internal/..."],
+        ["go", "test", "-race", "-count=1", "-tags", "integration", "-json", *packages],
         cwd=project,
         env=moto_env(moto_endpoint),
         capture_output=True,
@@ -300,6 +299,13 @@ def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: st
     events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     failed = sorted({e["Test"] for e in events if e.get("Action") == "fail" and e.get("Test")})
     assert done.returncode == 0, failed or done.stderr[-3000:]
+    return events
+
+
+def test_service_packages_speak_the_real_protocols(copie: Any, moto_endpoint: str) -> None:
+    """The generated integration tests of every service package pass against moto."""
+    project = generate(copie, example_crud=False, aws_services=list(SERVICES))
+    events = integration_test_events(project, moto_endpoint, "./internal/...")
     passed = {e["Test"].split("/")[0] for e in events if e.get("Action") == "pass" and e.get("Test")}
     integration = {name for name in passed if "Integration" in name}
     packages = {e["Package"].rsplit("/", 1)[-1] for e in events if e.get("Test") in integration}
@@ -314,18 +320,7 @@ def test_idempotency_and_tracing_pass_their_tests_against_moto(production_projec
     (one runs, the others meet its claim); the tracing package's spans have their names, their
     parent from the X-Ray header and a child per SDK call."""
     packages = ["./internal/handler/", "./internal/idempotency/", "./internal/tracing/"]
-    done = subprocess.run(
-        ["go", "test", "-race", "-count=1", "-tags", "integration", "-json", *packages],
-        cwd=production_project,
-        env=moto_env(moto_endpoint),
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    events = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    failed = sorted({e["Test"] for e in events if e.get("Action") == "fail" and e.get("Test")})
-    assert done.returncode == 0, failed or done.stderr[-3000:]
+    events = integration_test_events(production_project, moto_endpoint, *packages)
     passed = {
         (e["Package"].rsplit("/", 1)[-1], e["Test"]) for e in events if e.get("Action") == "pass" and e.get("Test")
     }
