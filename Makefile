@@ -15,9 +15,6 @@ PYTEST_WORKERS ?= auto
 TOOLS := $(CURDIR)/.tools
 GOLANGCI_LINT_VERSION := v2.15.0
 ACTIONLINT_VERSION := v1.7.12
-# checkov, the independent scanner the gates tier runs over synthesized templates: a venv of its
-# own, as its pins (boto3 among them) conflict with the test tools' in requirements.txt.
-CHECKOV_VERSION := 3.3.30
 # The Backstage scaffolder module under catalog/ and the Backstage validators its tests run, from
 # its package-lock.json. --ignore-scripts: better-sqlite3 (from Backstage's backend test utils)
 # would download a native build from GitHub or compile one, and nothing here loads it.
@@ -43,14 +40,10 @@ $(TOOLS)/golangci-lint:
 $(TOOLS)/actionlint:
 	GOBIN=$(TOOLS) go install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
 
-$(TOOLS)/checkov/bin/checkov:
-	$(PYTHON) -m venv $(TOOLS)/checkov
-	$(TOOLS)/checkov/bin/pip install --quiet checkov==$(CHECKOV_VERSION)
-
 $(CATALOG_MODULES): catalog/package-lock.json
 	cd catalog && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline
 
-tools: $(TOOLS)/golangci-lint $(TOOLS)/actionlint $(TOOLS)/checkov/bin/checkov $(CATALOG_MODULES) ## Install the pinned linters, checkov and catalog/'s npm packages
+tools: $(TOOLS)/golangci-lint $(TOOLS)/actionlint $(CATALOG_MODULES) ## Install the pinned linters and catalog/'s npm packages
 
 example: install ## Generate $(EXAMPLE_DIR) with the default answers (then: cd $(EXAMPLE_DIR) && make build test synth)
 	rm -rf $(EXAMPLE_DIR)

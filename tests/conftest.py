@@ -53,6 +53,13 @@ def isolated_copier_settings(tmp_path_factory: pytest.TempPathFactory) -> None:
         "GIT_COMMITTER_EMAIL": "tests@example.com",
     }.items():
         os.environ.setdefault(variable, value)
+    # The generated Makefiles install checkov and moto once per machine (PYTHON_TOOLS_DIR): here once
+    # per session, in a directory every xdist worker shares, so the first project to need a tool
+    # installs it as a user's first run does, and the others (in either worker) find it there.
+    base = tmp_path_factory.getbasetemp()
+    session_root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    os.environ["PYTHON_TOOLS_DIR"] = str(session_root / "python-tools")
+    local.env["PYTHON_TOOLS_DIR"] = os.environ["PYTHON_TOOLS_DIR"]
     # `make test` runs this suite; the generated projects' make must not run as its sub-make (a
     # user's make prints "make:", not "make[1]:", and inherits no flags of ours).
     for variable in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES"):

@@ -19,21 +19,17 @@ from .test_infra import OFFLINE, npm_ci
 
 pytestmark = pytest.mark.gates
 
-CHECKOV = ROOT / ".tools" / "checkov" / "bin" / "checkov"  # `make tools` installs it
 
-
-def scan(project: Path, tmp_path: Path, *, install: bool = False) -> tuple[int, dict[str, Any]]:
+def scan(project: Path, tmp_path: Path) -> tuple[int, dict[str, Any]]:
     """`make scan` in the project (synth, then checkov over infrastructure/cdk.out) and checkov's
-    JSON report. install: with the checkov the Makefile installs into the project's .tools/, as a
-    user's first `make scan` does; else with the template's own (the same pinned version)."""
+    JSON report. The first scan of the session installs the pinned checkov (tests/conftest.py gives
+    the session its own PYTHON_TOOLS_DIR), as a user's first `make scan` does; the others use it."""
     npm_ci(project)
     report_dir = tmp_path / "checkov"
     command = ["make", "scan", f"CHECKOV_ARGS=--compact -o json --output-file-path {report_dir}"]
-    if not install:
-        assert CHECKOV.is_file(), "checkov is not installed: run make tools"
-        command.append(f"CHECKOV={CHECKOV}")
     env = {**os.environ, **OFFLINE}
     done = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False, env=env)
+    assert (report_dir / "results_json.json").is_file(), f"checkov wrote no report:\n{done.stdout}\n{done.stderr}"
     report = json.loads((report_dir / "results_json.json").read_text())
     report = report[0] if isinstance(report, list) else report
     # checkov exits 0 on a template it could not read: make sure it read one.
@@ -54,17 +50,15 @@ def unexplained(report: dict[str, Any]) -> list[str]:
 
 
 def test_make_scan_finds_nothing_unexplained_in_the_default_project(default_project: Path, tmp_path: Path) -> None:
-    """The README's `make scan`, as a user's first run: it installs the pinned checkov into .tools/."""
-    returncode, report = scan(default_project, tmp_path, install=True)
+    """The README's `make scan`: checkov, pinned, in the machine's shared PYTHON_TOOLS_DIR; nothing
+    new in the project that git would see."""
+    returncode, report = scan(default_project, tmp_path)
     assert unexplained(report) == []
     assert returncode == 0
-    assert (default_project / ".tools/checkov-3.3.30/bin/checkov").is_file()
-    assert (
-        "checkov"
-        not in subprocess.run(
-            ["git", "status", "--porcelain", "--ignored=no"], cwd=default_project, capture_output=True, text=True
-        ).stdout
-    ), ".tools/ is ignored by git"
+    installed = Path(os.environ["PYTHON_TOOLS_DIR"]) / "checkov-3.3.30" / "installed"
+    assert installed.read_text().split() == ["checkov==3.3.30"]
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=default_project, capture_output=True, text=True)
+    assert "checkov" not in status.stdout
 
 
 def test_checkov_finds_nothing_unexplained_with_every_kind(every_kind_project: Path, tmp_path: Path) -> None:

@@ -1,9 +1,9 @@
 """A local AWS for this project's functions: a moto server holding the resources the CDK app defines.
 
-The Makefile runs it with the Python of the moto venv it installs (.tools/moto/bin/python) for
+The Makefile runs it with the Python of the moto venv it installs (tools/pytools/install.py) for
 `make dev AWS=local` and `make invoke FN=... AWS=local`, and in a terminal for `make local-aws`:
 
-    .tools/moto/bin/python tools/localaws/localaws.py \
+    ~/.cache/go-lambda-tools/moto-5.2.5/bin/python tools/localaws/localaws.py \
         --template infrastructure/cdk.out/my-service.template.json [--template ...] [--port 4566]
 
 It reads the CloudFormation templates `make synth` writes, starts a moto server on 127.0.0.1 (or
@@ -48,6 +48,8 @@ from pathlib import Path
 from typing import Any
 
 import triggers  # beside this file: Python puts a script's directory first on sys.path
+
+RUN_WITH_MOTO_VENV = "run it with the Makefile's moto venv ($PYTHON_TOOLS_DIR/moto-<version>/bin/python)"
 
 try:
     import boto3
@@ -699,7 +701,7 @@ def start_moto(address: ipaddress.IPv4Address | ipaddress.IPv6Address, port: int
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:
-        raise LocalAwsError("moto is not installed for this Python: run it with .tools/moto/bin/python") from None
+        raise LocalAwsError(f"moto is not installed for this Python: {RUN_WITH_MOTO_VENV}") from None
     # ThreadedMotoServer.start() waits forever when it cannot listen: find out first.
     family = socket.AF_INET6 if address.version == 6 else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
@@ -802,7 +804,7 @@ def main(argv: list[str] | None = None) -> int:
     except LocalAwsError as error:
         return fail(str(error))
     if boto3 is None:
-        return fail("boto3 is not installed for this Python: run it with .tools/moto/bin/python")
+        return fail(f"boto3 is not installed for this Python: {RUN_WITH_MOTO_VENV}")
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     isolate_from_real_aws()
     server = None
