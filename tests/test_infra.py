@@ -155,6 +155,23 @@ def test_typescript_and_jest(default_project: Path, tmp_path: Path) -> None:
     assert results["numPassedTests"] >= 5
 
 
+def test_a_type_error_stops_a_deploy_before_the_cdk_cli_starts(default_project: Path) -> None:
+    """The app synthesizes without type-checking (ts-node --transpile-only, half the time); tsc runs
+    before every deploy instead, and fails it before the CDK CLI starts, so no AWS call is made."""
+    npm_ci(default_project)
+    typo = default_project / "infrastructure/lib/type-error.ts"
+    typo.write_text("export const memorySize: number = 'large';\n")
+    try:
+        for target in ("deploy", "deploy-unattended"):
+            with local.cwd(default_project), local.env(**OFFLINE):
+                code, out, err = local["make"][target].run(retcode=None)
+            assert code != 0, f"make {target} deployed an app that does not type-check"
+            assert "lib/type-error.ts" in out + err and "TS2322" in out + err, out + err
+            assert "--require-approval" not in out, f"make {target} started cdk deploy"
+    finally:
+        typo.unlink()
+
+
 def test_synth_offline_gives_the_default_stack(default_project: Path) -> None:
     npm_ci(default_project)
     template = synth(default_project)
