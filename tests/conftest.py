@@ -31,12 +31,21 @@ SHARED_PROJECTS = (
 )
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        shared = [name for name in SHARED_PROJECTS if name in getattr(item, "fixturenames", ())]
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(shared[0]))
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Marks the group as each test is collected, before any pytest_collection_modifyitems: xdist
+    reads the groups in its own, whatever order those hooks run in."""
+    shared = [name for name in SHARED_PROJECTS if name in getattr(item, "fixturenames", ())]
+    if shared:
+        item.add_marker(pytest.mark.xdist_group(shared[0]))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """xdist groups a test by the `@group` it appends to the test's node id; if a pytest release
+    stops that from taking effect (pytest 9.2 with xdist 3.8.0), every worker builds its own copy
+    of each shared project and the suite takes far longer: the grouped tests fail instead."""
+    mark = item.get_closest_marker("xdist_group")
+    if mark and getattr(item.config.option, "loadgroup", False) and "@" not in item.nodeid:
+        pytest.fail(f"pytest-xdist did not group this test ({mark.args[0]}): see pytest's pin in requirements.txt")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -60,10 +60,28 @@ def test_the_defaults_preset_is_the_default_project(copie: Any) -> None:
     assert files(preset) == files(defaults)
 
 
-@pytest.mark.parametrize("preset", [p for p in PRESETS if p != DEFAULTS_PRESET], ids=lambda p: p.stem)
-def test_preset_works_end_to_end(copie: Any, preset: Path, tmp_path: Path) -> None:
+# Presets that the other tiers generate as a session project too: their end-to-end run uses that
+# project (and runs in its worker), sharing its generation, npm ci and build cache.
+SESSION_PROJECTS = {"event-driven": "event_driven_project"}
+
+
+def preset_params() -> list[Any]:
+    return [
+        pytest.param(p, id=p.stem, marks=[pytest.mark.xdist_group(SESSION_PROJECTS[p.stem])])
+        if p.stem in SESSION_PROJECTS
+        else pytest.param(p, id=p.stem)
+        for p in PRESETS
+        if p != DEFAULTS_PRESET
+    ]
+
+
+@pytest.mark.parametrize("preset", preset_params())
+def test_preset_works_end_to_end(copie: Any, preset: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     answers = yaml.safe_load(preset.read_text())
-    project = generate(copie, **answers)
+    if preset.stem in SESSION_PROJECTS:
+        project = request.getfixturevalue(SESSION_PROJECTS[preset.stem])
+    else:
+        project = generate(copie, **answers)
     functions = [fn["name"] for fn in answers["functions"]]
 
     for target in ("vet", "test", "build"):  # make test is go test -race ./...
