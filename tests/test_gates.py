@@ -207,7 +207,7 @@ def test_require_approval_never_only_where_the_workflow_deploys(copie: Any) -> N
     the deploy people run keeps asking about broadening changes."""
     project = render(copie)
     makefile = (project / "Makefile").read_text()
-    recipes = dict(re.findall(r"^([a-z][a-z-]*):.*\n\t(.*)$", makefile, re.M))
+    recipes = dict(re.findall(r"^([a-z][a-z-]*):.*\n((?:\t.*\n)+)", makefile, re.M))
     never = sorted(target for target, recipe in recipes.items() if "--require-approval never" in recipe)
     assert never == ["deploy-unattended"]
     assert "--require-approval broadening" in recipes["deploy"]
