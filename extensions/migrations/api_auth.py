@@ -13,32 +13,31 @@ nothing. It never fails the update.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import yaml
-from saved_answers import ANSWERS, append
+from saved_answers import ANSWERS, save_missing
 
 KEY = "api_auth"
 API_KINDS = ("apigw-rest", "apigw-http")
 
 
-def main() -> int:
-    if not ANSWERS.is_file():
-        print(f"WARNING: {ANSWERS} not found: {KEY}: none was not saved; add it there by hand", file=sys.stderr)
-        return 0
-    text = ANSWERS.read_text()
-    try:
-        answers = yaml.safe_load(text) or {}
-    except yaml.YAMLError as error:
-        print(f"WARNING: {ANSWERS} is not YAML ({error}): add {KEY}: none there by hand", file=sys.stderr)
-        return 0
+def public_apis(answers: dict[str, Any]) -> list[str]:
     functions = answers.get("functions")
     entries = functions if isinstance(functions, list) else []
-    apis = [f.get("name") for f in entries if isinstance(f, dict) and f.get("event") in API_KINDS]
-    if KEY in answers or not apis:
+    return [str(f.get("name")) for f in entries if isinstance(f, dict) and f.get("event") in API_KINDS]
+
+
+def main() -> int:
+    saved = save_missing(
+        lambda answers: {} if KEY in answers or not public_apis(answers) else {KEY: "none"},
+        f"{KEY}: none was not saved; add it there by hand",
+    )
+    if not saved:
         return 0
-    append(text, {KEY: "none"})
+    apis = public_apis(yaml.safe_load(ANSWERS.read_text()))
     print(
-        f"Kept the public APIs of {', '.join(map(str, apis))}: {KEY}: none is saved in {ANSWERS}. To put "
+        f"Kept the public APIs of {', '.join(apis)}: {KEY}: none is saved in {ANSWERS}. To put "
         "them behind an authorizer (0.3.0, Added), run make update DATA='api_auth=cognito' (or iam, jwt, "
         "lambda), or set auth in their functions entries; tell their callers first."
     )

@@ -19,8 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-from saved_answers import ANSWERS, append
+from saved_answers import ANSWERS, save_missing
 
 SERVICE_CONFIG = Path("infrastructure/lib/service-config.ts")
 KEY = "apigw_cloudwatch_role"
@@ -45,16 +44,13 @@ def has_rest_api(answers: dict[str, object]) -> bool:
 
 
 def main() -> int:
-    if not ANSWERS.is_file():
-        print(f"WARNING: {ANSWERS} not found: {KEY} was not saved; add {KEY}: none there by hand", file=sys.stderr)
+    saved = save_missing(
+        lambda answers: {} if KEY in answers or not has_rest_api(answers) else {KEY: saved_answer()},
+        f"{KEY} was not saved; add {KEY}: none there by hand",
+    )
+    if not saved:
         return 0
-    text = ANSWERS.read_text()
-    answers = yaml.safe_load(text) or {}
-    if KEY in answers or not has_rest_api(answers):
-        return 0
-    answer = saved_answer()
-    append(text, {KEY: answer})
-    if answer == "account":
+    if saved[KEY] == "account":
         print(
             f"REST API logging stays on, with the CloudWatch Logs role your account has: {KEY}: account "
             f"is saved in {ANSWERS}."

@@ -16,8 +16,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import yaml
-from saved_answers import ANSWERS, append
+from saved_answers import ANSWERS, save_missing
 
 # What each front door had before 0.3.0, as answers.
 ALB_BEFORE = {"alb_certificate": "http-only"}
@@ -43,14 +42,7 @@ def answers_to_keep(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
-    if not ANSWERS.is_file():
-        print(f"WARNING: {ANSWERS} not found: the load balancers and API stages take 0.3.0's defaults", file=sys.stderr)
-        return 0
-    text = ANSWERS.read_text()
-    keep = answers_to_keep(yaml.safe_load(text) or {})
-    if not keep:
-        return 0
-    append(text, keep)
+    keep = save_missing(answers_to_keep, "the load balancers and API stages take 0.3.0's defaults")
     if "alb_certificate" in keep:
         print(
             f"Kept plain HTTP on the load balancers: alb_certificate: http-only is saved in {ANSWERS}, and every "

@@ -16,8 +16,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import yaml
-from saved_answers import ANSWERS, append
+from saved_answers import ANSWERS, save_missing
 
 # What the CDK app of a project from before 0.3.0 deploys, as answers.
 BEFORE = {"stages": "", "deployment": "none"}
@@ -31,18 +30,11 @@ def answers_to_keep(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
-    if not ANSWERS.is_file():
-        print(
-            f"WARNING: {ANSWERS} not found: stages and deployment were not saved; add stages: '' and "
-            "deployment: none there by hand to keep the deployed stack",
-            file=sys.stderr,
-        )
-        return 0
-    text = ANSWERS.read_text()
-    keep = answers_to_keep(yaml.safe_load(text) or {})
-    if not keep:
-        return 0
-    append(text, keep)
+    keep = save_missing(
+        answers_to_keep,
+        "stages and deployment were not saved; add stages: '' and deployment: none there by hand to keep "
+        "the deployed stack",
+    )
     if "stages" in keep:
         print(
             f"Kept the one stack named after the project: stages: '' is saved in {ANSWERS}. Stages (0.3.0, "

@@ -15,21 +15,17 @@ from __future__ import annotations
 
 import sys
 
-import yaml
-from saved_answers import ANSWERS, append
+from saved_answers import ANSWERS, save_missing
 
 KEY = "consumer_source"
 
 
 def main() -> int:
-    if not ANSWERS.is_file():
-        print(f"WARNING: {ANSWERS} not found: {KEY}: own was not saved; add it there by hand", file=sys.stderr)
+    saved = save_missing(
+        lambda answers: {} if KEY in answers else {KEY: "own"}, f"{KEY}: own was not saved; add it there by hand"
+    )
+    if not saved:
         return 0
-    text = ANSWERS.read_text()
-    answers = yaml.safe_load(text) or {}
-    if KEY in answers:
-        return 0
-    append(text, {KEY: "own"})
     print(
         f"Kept the consumers' own triggers: {KEY}: own is saved in {ANSWERS}. To have the sqs, "
         "dynamodb-stream, sns, s3, kinesis and eventbridge functions read the project's resources "
