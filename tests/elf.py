@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import subprocess
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,3 +25,18 @@ def read_elf(path: Path) -> ElfInfo:
     phentsize, phnum = struct.unpack_from("<HH", data, 54)
     types = {struct.unpack_from("<I", data, phoff + i * phentsize)[0] for i in range(phnum)}
     return ElfInfo(MACHINES.get(machine, f"unknown({machine})"), PT_INTERP not in types)
+
+
+class BuildInfo(NamedTuple):
+    modules: set[str]  # the modules linked in (go version -m's dep lines)
+    settings: dict[str, str]  # its build lines: -tags, -ldflags, GOARCH...
+
+
+def read_build_info(path: Path) -> BuildInfo:
+    """What `go version -m` reads from a Go binary's build information (kept by -s -w)."""
+    done = subprocess.run(["go", "version", "-m", str(path)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"go version -m {path}: {done.stderr}"
+    lines = [line.split("\t") for line in done.stdout.splitlines()]
+    modules = {fields[2] for fields in lines if fields[1:2] == ["dep"]}
+    settings = dict(fields[2].split("=", 1) for fields in lines if fields[1:2] == ["build"] and "=" in fields[2])
+    return BuildInfo(modules, settings)

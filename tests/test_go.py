@@ -18,7 +18,7 @@ from extensions import gomod, naming
 from extensions.services import SERVICES
 
 from .conftest import generate, render, run
-from .elf import read_elf
+from .elf import read_build_info, read_elf
 from .kinds import BATCH_KINDS, EVERY_KIND, KIND_KEYS, alone, every_kind_twice
 
 pytestmark = pytest.mark.go
@@ -77,8 +77,7 @@ def test_deployed_bootstraps_leave_the_default_config_chain_out(default_project:
     """make build tags the bootstraps awsconfig.lambdaonly: config.LoadDefaultConfig and the SSO, STS
     and IMDS clients it brings are not linked; the package's tests pass in that build too."""
     run(default_project, "make", "build")
-    info = run(default_project, "go", "version", "-m", "build/api/bootstrap")
-    deps = {line.split()[1] for line in info.splitlines() if line.split()[:1] == ["dep"]}
+    deps = read_build_info(default_project / "build/api/bootstrap").modules
     assert f"{gomod.SDK}/credentials" in deps and f"{gomod.SDK}/service/dynamodb" in deps, deps
     assert not {f"{gomod.SDK}/config", f"{gomod.SDK}/service/sts", f"{gomod.SDK}/service/sso"} & deps, deps
     tags = ["-tags", "awsconfig.lambdaonly"]
@@ -91,8 +90,7 @@ def test_deployed_bootstraps_leave_the_default_config_chain_out(default_project:
     # The README's way to keep the chain in.
     try:
         run(default_project, "make", "build", "DEPLOY_TAGS=lambda.norpc")
-        info = run(default_project, "go", "version", "-m", "build/api/bootstrap")
-        assert f"{gomod.SDK}/config" in {line.split()[1] for line in info.splitlines() if line.split()[:1] == ["dep"]}
+        assert f"{gomod.SDK}/config" in read_build_info(default_project / "build/api/bootstrap").modules
     finally:
         run(default_project, "make", "build")
 

@@ -14,13 +14,13 @@ import pytest
 import yaml
 from plumbum import local
 
-from extensions import naming
+from extensions import gomod, naming
 from extensions.events import CATALOGUE
 from extensions.services import SERVICES
 
 from . import conftest
 from .conftest import generate, require_tool
-from .elf import read_elf
+from .elf import read_build_info, read_elf
 from .kinds import (
     ALARM_EMAIL,
     ALB_CERTIFICATE,
@@ -413,6 +413,10 @@ def test_go_function_bundling_compiles_at_synth(copie: Any) -> None:
     bootstraps = list((project / "infrastructure/cdk.out").glob("asset.*/bootstrap"))
     assert len(bootstraps) == 1
     assert read_elf(bootstraps[0]) == (("arm64", True))
+    # Built with make build's deploy tags: the default config chain is not linked in.
+    build = read_build_info(bootstraps[0])
+    assert build.settings["-tags"] == "lambda.norpc,awsconfig.lambdaonly", build.settings
+    assert f"{gomod.SDK}/service/dynamodb" in build.modules and f"{gomod.SDK}/config" not in build.modules
     alarms = resources(template, "AWS::CloudWatch::Alarm")
     metrics = sorted(a["Properties"]["MetricName"] for a in alarms.values())
     assert metrics == ["5XXError", "Errors", "Latency", "Throttles"]

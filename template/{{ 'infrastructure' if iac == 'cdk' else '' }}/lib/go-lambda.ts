@@ -14,6 +14,17 @@ import type { Bundling } from './config-types';
  */
 export const GO_BUILD_FLAGS = ['-trimpath', '-buildvcs=false', '-tags lambda.norpc', '-ldflags="-s -w"'];
 
+/**
+ * The Makefile's DEPLOY_TAGS, which replace GO_BUILD_FLAGS' tags (go keeps the
+ * last -tags) in what is deployed: awsconfig.lambdaonly leaves
+ * config.LoadDefaultConfig out (internal/awsconfig reads the Lambda
+ * environment itself), as make build does for prebuilt bootstraps.
+ */
+export const DEPLOY_TAGS = 'lambda.norpc,awsconfig.lambdaonly';
+
+/** What GoFunction passes to go build: the flags, then the deploy tags. */
+export const GO_FUNCTION_BUILD_FLAGS = [...GO_BUILD_FLAGS, `-tags ${DEPLOY_TAGS}`];
+
 /** Where the code of the functions comes from. */
 export interface GoSource {
   bundling: Bundling;
@@ -86,7 +97,7 @@ function newGoFunction(scope: Construct, id: string, name: string, projectRoot: 
     entry,
     moduleDir,
     bundling: {
-      goBuildFlags: GO_BUILD_FLAGS,
+      goBuildFlags: GO_FUNCTION_BUILD_FLAGS,
       cgoEnabled: false, // CGO_ENABLED=0: a static binary for the OS-only runtime
       // Never Docker: without `go` on PATH GoFunction builds its Docker image
       // (from the retired go1.x SAM image) in its constructor, even when
@@ -99,8 +110,9 @@ function newGoFunction(scope: Construct, id: string, name: string, projectRoot: 
   Validations.of(scope).acknowledge({
     id: '@aws-cdk/aws-lambda-go-alpha:goBuildFlagsSecurityWarning',
     reason:
-      'goBuildFlags is the constant GO_BUILD_FLAGS in lib/go-lambda.ts (the Makefile\'s flags: ' +
-      '-trimpath -buildvcs=false -tags lambda.norpc -ldflags="-s -w"), not input from a third party; ' +
+      'goBuildFlags is the constant GO_FUNCTION_BUILD_FLAGS in lib/go-lambda.ts (GO_BUILD_FLAGS and ' +
+      'DEPLOY_TAGS, the Makefile\'s: -trimpath -buildvcs=false -tags lambda.norpc -ldflags="-s -w" ' +
+      '-tags lambda.norpc,awsconfig.lambdaonly), not input from a third party; ' +
       'no -toolexec or -exec flag that could run other programs',
   });
   return fn;

@@ -10,7 +10,7 @@ import { DockerImage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { ServiceConfig } from '../lib/config-types';
-import { GO_BUILD_FLAGS } from '../lib/go-lambda';
+import { DEPLOY_TAGS, GO_BUILD_FLAGS } from '../lib/go-lambda';
 import { allServices, fakeProjectRoot, fixture, PROJECT_ROOT, type Props, synth, tempDir, withoutServices } from './helpers';
 
 const goFixture: ServiceConfig = { ...fixture, bundling: 'go-function', alarms: true };
@@ -52,7 +52,8 @@ describe('go-function', () => {
         expect(options?.bundling?.command).toEqual([
           'bash',
           '-c',
-          `go build -o "/asset-output/bootstrap" -trimpath -buildvcs=false -tags lambda.norpc -ldflags="-s -w" ./cmd/${name}`,
+          'go build -o "/asset-output/bootstrap" -trimpath -buildvcs=false -tags lambda.norpc -ldflags="-s -w" ' +
+            `-tags lambda.norpc,awsconfig.lambdaonly ./cmd/${name}`,
         ]);
         expect(options?.bundling?.local).toBeDefined(); // bundles with the local Go toolchain
       }
@@ -64,6 +65,11 @@ describe('go-function', () => {
   test('GO_BUILD_FLAGS are the Makefile\'s', () => {
     const makefile = fs.readFileSync(path.join(PROJECT_ROOT, 'Makefile'), 'utf8');
     expect(makefile).toContain(`GO_BUILD_FLAGS := ${GO_BUILD_FLAGS.join(' ')}\n`);
+  });
+
+  test('DEPLOY_TAGS are the Makefile\'s, so GoFunction deploys what make build does', () => {
+    const makefile = fs.readFileSync(path.join(PROJECT_ROOT, 'Makefile'), 'utf8');
+    expect(makefile).toContain(`DEPLOY_TAGS ?= ${DEPLOY_TAGS}\n`);
   });
 
   test.each([
