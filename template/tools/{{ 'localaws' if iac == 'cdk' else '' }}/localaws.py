@@ -3,7 +3,7 @@
 The Makefile runs it with the Python of the moto venv it installs (tools/pytools/install.py) for
 `make dev AWS=local` and `make invoke FN=... AWS=local`, and in a terminal for `make local-aws`:
 
-    ~/.cache/go-lambda-tools/moto-5.2.5/bin/python tools/localaws/localaws.py \
+    $PYTHON_TOOLS_DIR/moto-<version>/bin/python tools/localaws/localaws.py \
         --template infrastructure/cdk.out/my-service.template.json [--template ...] [--port 4566]
 
 It reads the CloudFormation templates `make synth` writes, starts a moto server on 127.0.0.1 (or
