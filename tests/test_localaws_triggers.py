@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import http.server
+import itertools
 import json
 import threading
 import time
@@ -102,6 +103,22 @@ def ok(_function: str, _event: dict[str, Any]) -> tuple[int, dict[str, str], Any
     return 200, {}, None
 
 
+def holding_the_first_invocation(respond: Respond) -> tuple[Respond, threading.Event]:
+    """respond, except that the first invocation (the one record a test writes first) waits until
+    the event is set: the records the test writes meanwhile reach the function as the next batch,
+    whole, whenever the poller happens to read."""
+    release = threading.Event()
+    count = itertools.count()
+
+    def held(function: str, event: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
+        if next(count) == 0:
+            assert release.wait(30), "the test never released the first invocation"
+            return ok(function, event)
+        return respond(function, event)
+
+    return held, release
+
+
 def test_an_sqs_batch_deletes_what_succeeded_and_what_failed_comes_back(tmp_path: Path) -> None:
     """The failed message alone comes back; after maxReceiveCount receives, the queue's redrive
     policy moves it to the dead-letter queue."""
@@ -160,13 +177,17 @@ def test_a_stream_is_retried_from_the_first_failed_record_then_its_batch_is_dead
         bad = [r["dynamodb"]["SequenceNumber"] for r in event["Records"] if r["dynamodb"]["Keys"]["PK"]["S"] == "2"]
         return 200, {}, {"batchItemFailures": [{"itemIdentifier": s} for s in bad]}
 
+    held, release = holding_the_first_invocation(respond)
     port = free_port()
-    with invoke_api(respond) as api, serving(template, port=port, LOCALRUN_INVOKE_URL=api.url) as (_, settings, _):
+    with invoke_api(held) as api, serving(template, port=port, LOCALRUN_INVOKE_URL=api.url) as (_, settings, _):
         dynamodb = client(settings["endpoint"], "dynamodb")
-        time.sleep(2)  # the mapping starts at LATEST: after the poller has its iterator
+        # At once: the mapping starts at LATEST, taken before the script printed its settings.
+        dynamodb.put_item(TableName="svc-table", Item={"PK": {"S": "0"}, "SK": {"S": "x"}})
+        api.wait_for(1)
         for pk in ("1", "2", "3"):
             dynamodb.put_item(TableName="svc-table", Item={"PK": {"S": pk}, "SK": {"S": "x"}})
-        calls = api.wait_for(2)
+        release.set()
+        calls = api.wait_for(3)[1:]
         keys = [[r["dynamodb"]["Keys"]["PK"]["S"] for r in event["Records"]] for _, event in calls]
         assert keys[:2] == [["1", "2", "3"], ["2", "3"]], "retried from the failed record, in order"
         record = calls[0][1]["Records"][0]
@@ -243,21 +264,28 @@ def test_a_kinesis_stream_invokes_its_function_with_its_records_in_order(tmp_pat
             "BatchSize": 100, "StartingPosition": "LATEST"}},
     })  # fmt: skip
 
+    failed_once: set[str] = set()
+
     def respond(_function: str, event: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         first = event["Records"][0]["kinesis"]["sequenceNumber"]
-        if len(api.calls) == 1:  # the first batch fails from its first record: retried from there
+        if first not in failed_once:  # a batch fails from its first record once: retried from there
+            failed_once.add(first)
             return 200, {}, {"batchItemFailures": [{"itemIdentifier": first}]}
         return 200, {}, {"batchItemFailures": []}
 
+    held, release = holding_the_first_invocation(respond)
     port = free_port()
-    with invoke_api(respond) as api, serving(template, port=port, LOCALRUN_INVOKE_URL=api.url) as (_, settings, _):
+    with invoke_api(held) as api, serving(template, port=port, LOCALRUN_INVOKE_URL=api.url) as (_, settings, _):
         kinesis = client(settings["endpoint"], "kinesis")
-        time.sleep(2)  # the mapping starts at LATEST: after the poller has its iterator
+        # At once: the mapping starts at LATEST, taken before the script printed its settings.
+        kinesis.put_record(StreamName="svc-stream", Data=json.dumps({"n": 0}).encode(), PartitionKey="p")
+        api.wait_for(1)
         kinesis.put_records(
             StreamName="svc-stream",
             Records=[{"Data": json.dumps({"n": n}).encode(), "PartitionKey": "p"} for n in (1, 2)],
         )
-        calls = api.wait_for(2)
+        release.set()
+        calls = api.wait_for(3)[1:]
     batches = [[json.loads(base64.b64decode(r["kinesis"]["data"]))["n"] for r in e["Records"]] for _, e in calls]
     assert batches[:2] == [[1, 2], [1, 2]], "a failed batch is retried from its first failed record"
     record = calls[0][1]["Records"][0]

@@ -813,6 +813,7 @@ def main(argv: list[str] | None = None) -> int:
         endpoint, server = start_local_aws(args.host, args.port)
         aws = Aws(endpoint, region)
         functions, created, found = set_up(aws, stacks, with_triggers=bool(invoke_url))
+        triggers.start_at_latest(aws, found)
     except LocalAwsError as error:
         return fail(str(error), server)
     except (ClientError, BotoCoreError) as error:

@@ -401,18 +401,39 @@ def now() -> str:
     return datetime.datetime.now(utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def stream_api(aws: Any, trigger: Trigger) -> tuple[Any, dict[str, str]]:
+    """The client of a stream trigger's API, and the stream as its calls name it."""
+    dynamodb = trigger.kind == "dynamodb"
+    client = aws.client("dynamodbstreams" if dynamodb else "kinesis")
+    return client, {"StreamArn" if dynamodb else "StreamARN": trigger.source}  # the two APIs spell it apart
+
+
+def start_at_latest(aws: Any, triggers: list[Trigger]) -> None:
+    """Takes each stream shard's position now (the mappings start at LATEST), before make dev
+    serves: every record written once it says "serving" reaches the function, none is skipped
+    because its poller started a moment later."""
+    for trigger in triggers:
+        if trigger.kind in ("dynamodb", "kinesis"):
+            client, stream = stream_api(aws, trigger)
+            for shard in client.describe_stream(**stream)["StreamDescription"]["Shards"]:
+                latest_iterator(client, stream, trigger, shard["ShardId"])
+
+
+def latest_iterator(client: Any, stream: dict[str, str], trigger: Trigger, shard_id: str) -> None:
+    trigger.shards[shard_id] = client.get_shard_iterator(**stream, ShardId=shard_id, ShardIteratorType="LATEST")[
+        "ShardIterator"
+    ]
+
+
 def poll_stream(aws: Any, trigger: Trigger, invoke: Invoker, attempts: dict[str, int]) -> None:
     """One round over the stream's shards: each shard's new records, in batches, retried in order."""
     dynamodb = trigger.kind == "dynamodb"
-    client = aws.client("dynamodbstreams" if dynamodb else "kinesis")
-    stream = {"StreamArn" if dynamodb else "StreamARN": trigger.source}  # the two APIs spell it apart
+    client, stream = stream_api(aws, trigger)
     describe = client.describe_stream(**stream)["StreamDescription"]
     for shard in describe["Shards"]:
         shard_id = shard["ShardId"]
         if shard_id not in trigger.shards:
-            trigger.shards[shard_id] = client.get_shard_iterator(
-                **stream, ShardId=shard_id, ShardIteratorType="LATEST"
-            )["ShardIterator"]
+            latest_iterator(client, stream, trigger, shard_id)
         iterator = trigger.shards[shard_id]
         if not iterator:
             continue  # a closed shard
