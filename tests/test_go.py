@@ -332,6 +332,9 @@ def test_make_measure_measures_every_function_without_a_budget(every_kind_projec
     for fn, row in rows.items():
         assert 0 < row["zipped"] < row["raw"], (fn, row)
         assert row["budget"] == "-", (fn, row)
+        timed = read_build_info(every_kind_project / "build/measure" / fn / "bootstrap").settings
+        deployed = read_build_info(every_kind_project / "build" / fn / "bootstrap").settings
+        assert timed["-tags"] == deployed["-tags"] == "lambda.norpc,awsconfig.lambdaonly", "durations as deployed"
     assert not (every_kind_project / "performance-budget.json").exists()
 
 

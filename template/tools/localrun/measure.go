@@ -16,7 +16,7 @@ import (
 // measureArgs are the measure command's own flags.
 type measureArgs struct {
 	buildDir     string // <fn>/bootstrap as deployed (make build): the sizes
-	bootstrapDir string // <fn>/bootstrap for this machine (make local-build): the durations
+	bootstrapDir string // <fn>/bootstrap for this machine with the deployed tags (make measure builds it): the durations
 	eventsDir    string // <fn>/*.json: the first is the event of the first invocation
 	budgetFile   string
 	writeBudget  bool
