@@ -63,6 +63,7 @@ func (b *builtin) run(ctx context.Context, event []byte, cold bool) (payload []b
 	sb.logs.resetReason()
 	b.out.trace("START RequestId: " + inv.id + " Version: $LATEST")
 	start := time.Now()
+	var end time.Time // when the function answered; otherwise when this goroutine saw the outcome
 	// The timeout bounds the init phase too: a function stuck in init would block make dev.
 	timer := time.NewTimer(b.cfg.timeout)
 	defer timer.Stop()
@@ -71,14 +72,11 @@ func (b *builtin) run(ctx context.Context, event []byte, cold bool) (payload []b
 	reset := true // the sandbox is done for: a timeout, a crash
 	select {
 	case sb.api.events <- inv:
-		if cold {
-			rep.init = time.Since(sb.started)
-		}
-		start = time.Now()
+		handedOver := time.Now()
 		timer.Reset(b.cfg.timeout)
 		select {
 		case o := <-inv.result:
-			payload, failed, reset = o.payload, o.err, false
+			payload, failed, reset, end = o.payload, o.err, false, o.at
 		case <-sb.exited:
 			failed = sb.exitError()
 		case <-timer.C:
@@ -86,6 +84,11 @@ func (b *builtin) run(ctx context.Context, event []byte, cold bool) (payload []b
 		case <-ctx.Done():
 			b.discard()
 			return nil, false, ctx.Err()
+		}
+		// Lambda's clock, the Runtime API's: this goroutine may have resumed late.
+		start = inv.deliveredAt(handedOver)
+		if cold {
+			rep.init = start.Sub(sb.started)
 		}
 	case <-sb.exited:
 		if !cold {
@@ -99,7 +102,10 @@ func (b *builtin) run(ctx context.Context, event []byte, cold bool) (payload []b
 		b.discard()
 		return nil, false, ctx.Err()
 	}
-	rep.duration = time.Since(start)
+	if end.IsZero() {
+		end = time.Now()
+	}
+	rep.duration = end.Sub(start)
 	rep.maxMemory = maxMemoryMB(sb.cmd.Process.Pid)
 	if reset {
 		b.discard()

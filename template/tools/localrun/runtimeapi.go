@@ -36,11 +36,24 @@ type invocation struct {
 	id     string
 	event  []byte
 	result chan outcome // buffered: the runtime's one answer
+	// delivered is when GET .../next handed the event to the function: where Lambda ends a cold
+	// start's INIT and starts the invocation's Duration. The Runtime API's goroutine sets it; the
+	// invoker's reads it, since under load the invoker may resume after the function has answered.
+	delivered atomic.Pointer[time.Time]
 }
 
 type outcome struct {
 	payload []byte
 	err     *invocationError
+	at      time.Time // when the runtime answered: the end of the Duration
+}
+
+// deliveredAt is when the function took the event, or otherwise (it never did, or not yet) when.
+func (inv *invocation) deliveredAt(otherwise time.Time) time.Time {
+	if at := inv.delivered.Load(); at != nil {
+		return *at
+	}
+	return otherwise
 }
 
 func newRuntimeAPI(cfg functionConfig) *runtimeAPI {
@@ -72,6 +85,8 @@ func (a *runtimeAPI) handler() http.Handler {
 func (a *runtimeAPI) next(w http.ResponseWriter, r *http.Request) {
 	select {
 	case inv := <-a.events:
+		now := time.Now()
+		inv.delivered.Store(&now)
 		a.mu.Lock()
 		a.pending[inv.id] = inv
 		a.mu.Unlock()
@@ -176,6 +191,7 @@ func (a *runtimeAPI) take(w http.ResponseWriter, id string) (*invocation, bool) 
 }
 
 func (inv *invocation) answer(o outcome) {
+	o.at = time.Now()
 	select {
 	case inv.result <- o:
 	default:

@@ -74,13 +74,22 @@ func TestRuntimeAPIHandsOutTheEventWithLambdasHeaders(t *testing.T) {
 func TestRuntimeAPIAnswersLikeLambda(t *testing.T) {
 	_, srv, inv := runtimeAPIServer(t)
 	base := srv.URL + "/2018-06-01/runtime/invocation/"
+	before := time.Now()
 	call(t, request(t, http.MethodGet, base+"next", ""))
 
 	assert.Equal(t, http.StatusBadRequest, call(t, request(t, http.MethodPost, base+"nobody/response", "{}")).status, "unknown id")
 	assert.Equal(t, http.StatusAccepted, call(t, request(t, http.MethodPost, base+"req-1/response", `"ok"`)).status)
 	assert.Equal(t, http.StatusForbidden, call(t, request(t, http.MethodPost, base+"req-1/response", `"ok"`)).status, "answered twice")
 	assert.Equal(t, http.StatusForbidden, call(t, request(t, http.MethodPost, base+"req-1/error", `{}`)).status)
-	assert.Equal(t, outcome{payload: []byte(`"ok"`)}, <-inv.result)
+	got := <-inv.result
+	assert.Equal(t, []byte(`"ok"`), got.payload)
+	assert.Nil(t, got.err)
+	// The Duration is Lambda's: from the handover of the event to the answer, both on the
+	// Runtime API's clock, whenever the invoker gets to read them.
+	delivered := inv.deliveredAt(time.Time{})
+	assert.True(t, before.Before(delivered), "delivered when GET next took the event")
+	assert.True(t, delivered.Before(got.at), "answered after it was delivered")
+	assert.False(t, got.at.After(time.Now()))
 }
 
 func TestRuntimeAPITakesErrors(t *testing.T) {
@@ -126,7 +135,7 @@ func TestRuntimeAPIReadsTheErrorInAStreamedResponsesTrailers(t *testing.T) {
 	req.Trailer = body.trailer
 
 	assert.Equal(t, http.StatusAccepted, call(t, req).status)
-	assert.Equal(t, outcome{err: &invocationError{Type: "errorString", Message: "stream broke"}}, <-inv.result)
+	assert.Equal(t, &invocationError{Type: "errorString", Message: "stream broke"}, (<-inv.result).err)
 }
 
 func TestRuntimeAPIRegistersExtensions(t *testing.T) {
